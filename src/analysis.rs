@@ -1,0 +1,179 @@
+//! The whole-book pass shared by `check`, `build`, `watch` and the mdBook preprocessor:
+//! expand every chapter, validate every included snippet once, and collect the findings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::book::{Book, Chapter};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::expand::{Expander, Expansion, Inclusion};
+use crate::rules::{Level, RuleLevels};
+use crate::snippet::{self, Snippet};
+
+/// File extensions validated as Kubernetes YAML.
+const YAML_EXTENSIONS: &[&str] = &["yaml", "yml"];
+
+/// One chapter after expansion.
+#[derive(Debug)]
+pub struct ExpandedChapter {
+    /// The chapter.
+    pub chapter: Chapter,
+    /// Its expanded text, inclusions and directive problems.
+    pub expansion: Expansion,
+}
+
+/// Everything one pass over a book found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Chapters in book order.
+    pub chapters: Vec<ExpandedChapter>,
+    /// Each distinct YAML snippet, in the order chapters first include them.
+    pub snippets: Vec<Snippet>,
+    /// Every finding, after the rule levels of `book.toml` are applied.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts for the summary line printed after a run.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Chapters expanded.
+    pub chapters: usize,
+    /// Directives met, nested ones included.
+    pub directives: usize,
+    /// Validated documents per kind.
+    pub validated: BTreeMap<String, usize>,
+    /// Documents of kinds netsnip has no schema for, per kind.
+    pub not_validated: BTreeMap<String, usize>,
+    /// Findings that are errors.
+    pub errors: usize,
+    /// Findings that are warnings.
+    pub warnings: usize,
+}
+
+impl Analysis {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The counts for the summary line.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            chapters: self.chapters.len(),
+            directives: self
+                .chapters
+                .iter()
+                .map(|c| c.expansion.directive_count)
+                .sum(),
+            ..Summary::default()
+        };
+        for document in self.snippets.iter().flat_map(|s| &s.documents) {
+            let counts = if document.validated {
+                &mut summary.validated
+            } else {
+                &mut summary.not_validated
+            };
+            *counts.entry(document.kind.label().to_string()).or_default() += 1;
+        }
+        summary.errors = self.count(Severity::Error);
+        summary.warnings = self.count(Severity::Warning);
+        summary
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// Runs the whole pass over `book`.
+pub fn analyze(book: &Book) -> Analysis {
+    let expander = Expander::new(&book.resolver, &book.files);
+    let chapters: Vec<ExpandedChapter> = book
+        .chapters
+        .iter()
+        .map(|chapter| ExpandedChapter {
+            expansion: expander.expand(&chapter.file),
+            chapter: chapter.clone(),
+        })
+        .collect();
+
+    let mut diagnostics = book.diagnostics.clone();
+    for chapter in &chapters {
+        diagnostics.extend(chapter.expansion.diagnostics.iter().cloned());
+    }
+    let snippets = validate_snippets(&chapters, &mut diagnostics);
+
+    Analysis {
+        chapters,
+        snippets,
+        diagnostics: apply_levels(diagnostics, &book.config.rules),
+    }
+}
+
+/// Validates each distinct YAML file once, labelling its findings with the first directive
+/// that included it.
+fn validate_snippets(
+    chapters: &[ExpandedChapter],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Snippet> {
+    let mut first_inclusion: HashMap<PathBuf, &Inclusion> = HashMap::new();
+    let mut order = Vec::new();
+    for inclusion in chapters.iter().flat_map(|c| &c.expansion.inclusions) {
+        let path = inclusion.target.path().to_path_buf();
+        if is_yaml(&path) && !first_inclusion.contains_key(&path) {
+            first_inclusion.insert(path, inclusion);
+            order.push(inclusion);
+        }
+    }
+
+    order
+        .into_iter()
+        .map(|inclusion| {
+            let snippet = snippet::analyze(Arc::clone(&inclusion.target));
+            for diagnostic in &snippet.diagnostics {
+                diagnostics.push(with_included_from(diagnostic.clone(), inclusion));
+            }
+            snippet
+        })
+        .collect()
+}
+
+fn with_included_from(diagnostic: Diagnostic, inclusion: &Inclusion) -> Diagnostic {
+    let location = inclusion.from.location(inclusion.directive.start);
+    let text = format!(
+        "included from {}:{}:{}",
+        inclusion.from.display_path(),
+        location.line,
+        location.column
+    );
+    diagnostic.label(&inclusion.from, inclusion.directive.clone(), text)
+}
+
+fn is_yaml(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| {
+        YAML_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+    })
+}
+
+/// Applies the levels of `book.toml`: drops allowed findings and sets the severity of the rest.
+fn apply_levels(diagnostics: Vec<Diagnostic>, levels: &RuleLevels) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            let level = levels.overridden(diagnostic.rule);
+            match level.or((diagnostic.rule.default == Level::Allow).then_some(Level::Allow)) {
+                Some(Level::Allow) => return None,
+                Some(Level::Warn) => diagnostic.severity = Severity::Warning,
+                Some(Level::Deny) => diagnostic.severity = Severity::Error,
+                None => {}
+            }
+            Some(diagnostic)
+        })
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! Loading a book: its configuration, its chapters and the files they include.
+//!
+//! A book is either an mdBook (a folder with `book.toml`, chapters listed in `SUMMARY.md`) or a
+//! plain folder of Markdown guides, whose chapters are the `*.md` files named on the command
+//! line.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::expand::{Resolver, canonical, rules};
+use crate::files::{FileCache, LoadError};
+use crate::source::SourceFile;
+
+/// The summary file mdBook reads the chapter list from.
+pub const SUMMARY: &str = "SUMMARY.md";
+
+/// One chapter: a Markdown file the book publishes.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The chapter's path relative to the source folder, as in `SUMMARY.md`.
+    pub relative: PathBuf,
+    /// The chapter's file.
+    pub file: Arc<SourceFile>,
+}
+
+/// A loaded book.
+#[derive(Debug)]
+pub struct Book {
+    /// The configuration, with canonical paths.
+    pub config: Config,
+    /// Chapters in `SUMMARY.md` order; chapters whose file could not be read are left out and
+    /// reported in `diagnostics`.
+    pub chapters: Vec<Chapter>,
+    /// `SUMMARY.md`, when the book has one.
+    pub summary: Option<Arc<SourceFile>>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read for this book.
+    pub files: FileCache,
+    /// Resolves include directives.
+    pub resolver: Resolver,
+}
+
+impl Book {
+    /// Loads the mdBook rooted at `root`, the folder holding `book.toml`.
+    pub fn load(root: &Path) -> Result<Book> {
+        let root = canonical(root);
+        let config = Config::load(&root)?;
+        let mut book = Book::empty(config);
+
+        let summary_path = book.config.src.join(SUMMARY);
+        let summary = match book.files.load(&summary_path) {
+            Ok(summary) => summary,
+            Err(error) => return Err(Error::io("reading", summary_path, to_io(error))),
+        };
+        book.add_summary_chapters(&summary);
+        book.summary = Some(summary);
+        Ok(book)
+    }
+
+    /// Loads a plain folder: `files` are the chapters, `root` anchors the include path.
+    pub fn plain(root: &Path, files: &[PathBuf]) -> Result<Book> {
+        Book::from_files(Config::plain(&canonical(root)), files)
+    }
+
+    /// Loads `files` as the chapters of a book configured by `config`, ignoring `SUMMARY.md`.
+    pub fn from_files(config: Config, files: &[PathBuf]) -> Result<Book> {
+        let root = config.root.clone();
+        let mut book = Book::empty(config);
+        for path in files {
+            let path = canonical(path);
+            let file = book
+                .files
+                .load(&path)
+                .map_err(|error| Error::io("reading", &path, to_io(error)))?;
+            let relative = path.strip_prefix(&root).unwrap_or(&path).to_path_buf();
+            book.chapters.push(Chapter { relative, file });
+        }
+        Ok(book)
+    }
+
+    fn empty(mut config: Config) -> Book {
+        config.src = canonical(&config.src);
+        let resolver = Resolver::new(config.root.clone(), config.include_path.clone());
+        config.include_path = resolver.include_path().to_vec();
+        Book {
+            files: FileCache::new(&config.root),
+            resolver,
+            config,
+            chapters: Vec::new(),
+            summary: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn add_summary_chapters(&mut self, summary: &Arc<SourceFile>) {
+        let parsed = match mdbook_summary::parse_summary(summary.text()) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.diagnostics.push(
+                    Diagnostic::new(&rules::INVALID_SUMMARY, format!("cannot parse {SUMMARY}: {error:#}"))
+                        .label(summary, 0..0, "in this file")
+                        .help("follow mdBook's SUMMARY.md format: a title, then lists of `[Name](file.md)` links"),
+                );
+                return;
+            }
+        };
+
+        let mut locations = Vec::new();
+        let items = parsed
+            .prefix_chapters
+            .iter()
+            .chain(&parsed.numbered_chapters)
+            .chain(&parsed.suffix_chapters);
+        for item in items {
+            collect_locations(item, &mut locations);
+        }
+        for relative in locations {
+            self.add_chapter(summary, relative);
+        }
+    }
+
+    fn add_chapter(&mut self, summary: &Arc<SourceFile>, relative: PathBuf) {
+        let path = self.config.src.join(&relative);
+        match self.files.load(&canonical(&path)) {
+            Ok(file) => self.chapters.push(Chapter { relative, file }),
+            Err(error) => {
+                let written = relative.to_string_lossy().into_owned();
+                let start = summary.text().find(&written).unwrap_or(0);
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        &rules::CHAPTER_NOT_FOUND,
+                        format!("chapter `{written}` cannot be read: {error}"),
+                    )
+                    .label(summary, start..start + written.len(), "listed here")
+                    .help(format!("create `{}` or remove the entry", path.display())),
+                );
+            }
+        }
+    }
+}
+
+fn collect_locations(item: &mdbook_summary::SummaryItem, locations: &mut Vec<PathBuf>) {
+    if let mdbook_summary::SummaryItem::Link(link) = item {
+        // A link without a location is a draft chapter, which mdBook does not render.
+        if let Some(location) = &link.location {
+            locations.push(location.clone());
+        }
+        for nested in &link.nested_items {
+            collect_locations(nested, locations);
+        }
+    }
+}
+
+fn to_io(error: LoadError) -> std::io::Error {
+    match error {
+        LoadError::NotFound => std::io::ErrorKind::NotFound.into(),
+        other => std::io::Error::other(other.to_string()),
+    }
+}

@@ -1,0 +1,198 @@
+//! Writing the finished book: standalone Markdown and the HTML book.
+//!
+//! Outputs are staged in a temporary folder beside their destination and renamed into place,
+//! so a reader (or `mdbook serve`) never sees a half-written tree, and a failed build leaves
+//! the previous good output untouched.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Analysis;
+use crate::book::{Book, SUMMARY};
+use crate::error::{Error, Result};
+
+/// The Markdown output's folder under OUT.
+pub const MARKDOWN_FOLDER: &str = "markdown";
+/// The HTML output's folder under OUT.
+pub const HTML_FOLDER: &str = "html";
+
+/// Rejects an output folder that is, contains or lies inside a source folder, since writing
+/// there could overwrite the author's files or make a watcher rebuild forever.
+pub fn check_output_folder(book: &Book, out: &Path) -> Result<()> {
+    let out = absolute(out);
+    let mut sources = vec![book.config.root.clone(), book.config.src.clone()];
+    sources.extend(book.config.include_path.iter().cloned());
+    for source in &sources {
+        let clash = out == *source
+            || source.starts_with(&out)
+            || (out.starts_with(source) && source != &book.config.root);
+        if clash {
+            return Err(Error::Usage(format!(
+                "the output folder `{}` must not be, contain or lie inside the source folder `{}`; \
+                 choose another `--out`",
+                out.display(),
+                source.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The absolute form of `path`, canonical as far as it exists.
+pub fn absolute(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        let Some(parent) = existing.parent() else {
+            break;
+        };
+        rest.push(existing.file_name().map(PathBuf::from).unwrap_or_default());
+        existing = parent;
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for part in rest.into_iter().rev() {
+        resolved.push(part);
+    }
+    resolved
+}
+
+/// Writes every expanded chapter, and `SUMMARY.md`, to `out/markdown/`, mirroring the source
+/// tree.
+pub fn write_markdown(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
+    let destination = out.join(MARKDOWN_FOLDER);
+    replace_folder(&destination, |staging| {
+        for chapter in &analysis.chapters {
+            let path = staging.join(&chapter.chapter.relative);
+            write_file(&path, chapter.expansion.text.as_bytes())?;
+        }
+        if let Some(summary) = &book.summary {
+            write_file(&staging.join(SUMMARY), summary.text().as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes one file, creating its folder.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+    }
+    fs::write(path, bytes).map_err(|e| Error::io("writing", path, e))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so the
+/// file is either the old one or the complete new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = sibling(path, "tmp");
+    write_file(&temporary, bytes)?;
+    fs::rename(&temporary, path).map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        Error::io("renaming into", path, e)
+    })
+}
+
+/// Fills a staging folder with `fill`, then swaps it in for `destination`. On failure the
+/// staging folder is removed and `destination` is left as it was.
+pub fn replace_folder(destination: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let staging = sibling(destination, "staging");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|e| Error::io("creating", &staging, e))?;
+    if let Err(error) = fill(&staging) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+
+    let previous = sibling(destination, "previous");
+    let _ = fs::remove_dir_all(&previous);
+    if destination.exists() {
+        fs::rename(destination, &previous)
+            .map_err(|e| Error::io("moving aside", destination, e))?;
+    }
+    fs::rename(&staging, destination).map_err(|e| Error::io("renaming into", destination, e))?;
+    let _ = fs::remove_dir_all(&previous);
+    Ok(())
+}
+
+/// A hidden name beside `path`, unique to this process.
+fn sibling(path: &Path, purpose: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
+}
+
+#[cfg(feature = "html")]
+pub use html::write_html;
+
+#[cfg(feature = "html")]
+mod html {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+
+    use mdbook_driver::MDBook;
+    use mdbook_driver::book::Book as MdBook;
+    use mdbook_driver::config::Config as MdConfig;
+    use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+    use super::{HTML_FOLDER, replace_folder};
+    use crate::analysis::Analysis;
+    use crate::book::Book;
+    use crate::error::{Error, Result};
+
+    /// An in-process preprocessor that hands mdBook the chapters netsnip already expanded.
+    struct Expanded {
+        chapters: HashMap<PathBuf, String>,
+    }
+
+    impl Preprocessor for Expanded {
+        fn name(&self) -> &str {
+            "netsnip"
+        }
+
+        fn run(
+            &self,
+            _context: &PreprocessorContext,
+            mut book: MdBook,
+        ) -> mdbook_preprocessor::errors::Result<MdBook> {
+            book.for_each_chapter_mut(|chapter| {
+                if let Some(text) = chapter
+                    .source_path
+                    .as_ref()
+                    .and_then(|p| self.chapters.get(p))
+                {
+                    chapter.content.clone_from(text);
+                }
+            });
+            Ok(book)
+        }
+    }
+
+    /// Renders the HTML book into `out/html/` with mdBook's own renderer.
+    pub fn write_html(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
+        let render_error =
+            |error: mdbook_driver::errors::Error| Error::Render(format!("{error:#}"));
+        let chapters = analysis
+            .chapters
+            .iter()
+            .map(|c| (c.chapter.relative.clone(), c.expansion.text.clone()))
+            .collect();
+
+        let destination = out.join(HTML_FOLDER);
+        replace_folder(&destination, |staging| {
+            let mut config = match &book.config.book_toml {
+                Some(path) => MdConfig::from_disk(path).map_err(render_error)?,
+                None => MdConfig::default(),
+            };
+            config.build.build_dir = staging.to_path_buf();
+            config.book.src = book.config.src.clone();
+            let mut mdbook =
+                MDBook::load_with_config(&book.config.root, config).map_err(render_error)?;
+            mdbook.with_preprocessor(Expanded { chapters });
+            mdbook.build().map_err(render_error)
+        })
+    }
+}
