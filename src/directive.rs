@@ -293,7 +293,7 @@ mod tests {
         let found = scan("```\n!!!include(a.yaml)!!!\n```\n");
         assert_eq!(found.directives.len(), 1);
         assert_eq!(found.fences.len(), 1);
-        assert_eq!(found.fences[0].closing, Some(25..28));
+        assert_eq!(found.fences[0].closing, Some(26..29));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use netsnip::commands::{self, BuildOptions, CheckOptions, RenderOptions, ReportOptions};
 use netsnip::diagnostic::MessageFormat;
 use netsnip::report::EXIT_FAILURE;
+use netsnip::watch::WatchOptions;
 
 /// Build networking guides whose included Kubernetes YAML snippets are validated.
 #[derive(Debug, Parser)]
@@ -55,6 +56,34 @@ enum Command {
         root: Option<PathBuf>,
         #[command(flatten)]
         report: ReportArgs,
+    },
+    /// Build once, then rebuild what each edit touches until interrupted (Ctrl-C).
+    Watch {
+        /// The book root; found upward from the current folder.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The output folder [default: ROOT/book].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Poll for changes instead of using file system events (network mounts, containers, WSL).
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Run as an mdBook preprocessor (called by `mdbook build` and `mdbook serve`).
+    Mdbook {
+        #[command(subcommand)]
+        command: Option<MdbookCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MdbookCommand {
+    /// Tell mdBook whether netsnip supports a renderer (it supports all of them).
+    Supports {
+        /// The renderer's name, such as `html`.
+        renderer: String,
     },
 }
 
@@ -133,6 +162,21 @@ fn main() -> ExitCode {
             root: root.clone(),
             report: report.into(),
         }),
+        Command::Watch {
+            root,
+            out,
+            poll,
+            report,
+        } => netsnip::watch::run(&WatchOptions {
+            root: root.clone(),
+            out: out.clone(),
+            poll: *poll,
+            report: report.into(),
+        }),
+        Command::Mdbook {
+            command: Some(MdbookCommand::Supports { renderer }),
+        } => Ok(netsnip::preprocessor::supports(renderer)),
+        Command::Mdbook { command: None } => netsnip::preprocessor::run(),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error}");
