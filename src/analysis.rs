@@ -5,11 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::book::{Book, Chapter};
+use crate::consistency;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::expand::{Expander, Expansion, Inclusion};
 use crate::rules::{Level, RuleLevels};
 use crate::snippet::{self, Snippet};
+use crate::suppress;
 
 /// File extensions validated as Kubernetes YAML.
 const YAML_EXTENSIONS: &[&str] = &["yaml", "yml"];
@@ -91,12 +95,13 @@ impl Analysis {
     }
 }
 
-/// Runs the whole pass over `book`.
+/// Runs the whole pass over `book`. Chapters are expanded, and snippets validated, on all
+/// cores; every result keeps book order, so the output does not depend on scheduling.
 pub fn analyze(book: &Book) -> Analysis {
     let expander = Expander::new(&book.resolver, &book.files);
     let chapters: Vec<ExpandedChapter> = book
         .chapters
-        .iter()
+        .par_iter()
         .map(|chapter| ExpandedChapter {
             expansion: expander.expand(&chapter.file),
             chapter: chapter.clone(),
@@ -108,6 +113,8 @@ pub fn analyze(book: &Book) -> Analysis {
         diagnostics.extend(chapter.expansion.diagnostics.iter().cloned());
     }
     let snippets = validate_snippets(&chapters, &mut diagnostics);
+    diagnostics.extend(consistency::check(book, &chapters, &snippets));
+    let diagnostics = suppress::apply(&chapters, diagnostics);
 
     Analysis {
         chapters,
@@ -132,16 +139,16 @@ fn validate_snippets(
         }
     }
 
-    order
-        .into_iter()
-        .map(|inclusion| {
-            let snippet = snippet::analyze(Arc::clone(&inclusion.target));
-            for diagnostic in &snippet.diagnostics {
-                diagnostics.push(with_included_from(diagnostic.clone(), inclusion));
-            }
-            snippet
-        })
-        .collect()
+    let snippets: Vec<Snippet> = order
+        .par_iter()
+        .map(|inclusion| snippet::analyze(Arc::clone(&inclusion.target)))
+        .collect();
+    for (snippet, inclusion) in snippets.iter().zip(order) {
+        for diagnostic in &snippet.diagnostics {
+            diagnostics.push(with_included_from(diagnostic.clone(), inclusion));
+        }
+    }
+    snippets
 }
 
 fn with_included_from(diagnostic: Diagnostic, inclusion: &Inclusion) -> Diagnostic {
@@ -175,5 +182,79 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, levels: &RuleLevels) -> Vec<Diagno
             }
             Some(diagnostic)
         })
+        .collect()
+}
+
+/// Expands one chapter of `book`; watch mode repeats this for the chapters an edit touches.
+pub fn expand_chapter(book: &Book, chapter: &Chapter) -> ExpandedChapter {
+    let expander = Expander::new(&book.resolver, &book.files);
+    ExpandedChapter {
+        expansion: expander.expand(&chapter.file),
+        chapter: chapter.clone(),
+    }
+}
+
+/// Validates each distinct YAML snippet that `chapters` include, in the order they are first
+/// included. A snippet of `previous` whose file has the same path and text is reused, so an
+/// incremental rebuild parses only the snippets that changed; the others are dropped.
+pub fn revalidate_snippets(chapters: &[ExpandedChapter], previous: Vec<Snippet>) -> Vec<Snippet> {
+    let mut cached: HashMap<PathBuf, Snippet> = previous
+        .into_iter()
+        .map(|snippet| (snippet.file.path().to_path_buf(), snippet))
+        .collect();
+
+    first_yaml_inclusions(chapters)
+        .into_iter()
+        .map(|inclusion| match cached.remove(inclusion.target.path()) {
+            Some(snippet) if snippet.file.text() == inclusion.target.text() => snippet,
+            _ => snippet::analyze(Arc::clone(&inclusion.target)),
+        })
+        .collect()
+}
+
+/// Collects the findings of a book from chapter expansions and validated snippets computed
+/// earlier: problems loading the book, directive problems, snippet findings labelled with the
+/// directive that first included them, then the levels of `book.toml`.
+///
+/// This is the book-level step of watch mode's incremental rebuilds, which keep expansions and
+/// snippets between rebuilds. Rules that compare chapters or snippets with each other belong
+/// here, so that `watch` reports the same findings as `build`.
+pub fn collect_findings(
+    book: &Book,
+    chapters: &[ExpandedChapter],
+    snippets: &[Snippet],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = book.diagnostics.clone();
+    for chapter in chapters {
+        diagnostics.extend(chapter.expansion.diagnostics.iter().cloned());
+    }
+
+    let first_inclusion: HashMap<&std::path::Path, &Inclusion> = first_yaml_inclusions(chapters)
+        .into_iter()
+        .map(|inclusion| (inclusion.target.path(), inclusion))
+        .collect();
+    for snippet in snippets {
+        let inclusion = first_inclusion.get(snippet.file.path());
+        for diagnostic in &snippet.diagnostics {
+            diagnostics.push(match inclusion {
+                Some(inclusion) => with_included_from(diagnostic.clone(), inclusion),
+                None => diagnostic.clone(),
+            });
+        }
+    }
+    diagnostics.extend(consistency::check(book, chapters, snippets));
+    let diagnostics = suppress::apply(chapters, diagnostics);
+
+    apply_levels(diagnostics, &book.config.rules)
+}
+
+/// The first inclusion of each distinct YAML file, in book order.
+fn first_yaml_inclusions(chapters: &[ExpandedChapter]) -> Vec<&Inclusion> {
+    let mut seen = std::collections::HashSet::new();
+    chapters
+        .iter()
+        .flat_map(|chapter| &chapter.expansion.inclusions)
+        .filter(|inclusion| is_yaml(inclusion.target.path()))
+        .filter(|inclusion| seen.insert(inclusion.target.path()))
         .collect()
 }

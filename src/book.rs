@@ -4,7 +4,7 @@
 //! plain folder of Markdown guides, whose chapters are the `*.md` files named on the command
 //! line.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -82,6 +82,15 @@ impl Book {
         Ok(book)
     }
 
+    /// Builds a book from chapters whose text the caller already holds, such as the chapters
+    /// mdBook hands its preprocessors. Each chapter's `file.path()` should be its canonical
+    /// path on disk, because included files are resolved from that folder.
+    pub fn from_chapters(config: Config, chapters: Vec<Chapter>) -> Book {
+        let mut book = Book::empty(config);
+        book.chapters = chapters;
+        book
+    }
+
     fn empty(mut config: Config) -> Book {
         config.src = canonical(&config.src);
         let resolver = Resolver::new(config.root.clone(), config.include_path.clone());
@@ -124,23 +133,57 @@ impl Book {
     }
 
     fn add_chapter(&mut self, summary: &Arc<SourceFile>, relative: PathBuf) {
-        let path = self.config.src.join(&relative);
-        match self.files.load(&canonical(&path)) {
+        let written = relative.to_string_lossy().into_owned();
+        let start = summary.text().find(&written).unwrap_or(0);
+        let span = start..start + written.len();
+        let path = canonical(&self.config.src.join(&relative));
+
+        // The output mirrors `relative` under OUT, so a path that climbs out of the source
+        // folder would be written outside OUT, and one that resolves outside the root would
+        // publish a file from elsewhere on the machine.
+        if leaves_folder(&relative) || !path.starts_with(&self.config.root) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &rules::CHAPTER_OUTSIDE_SOURCE,
+                    format!("chapter `{written}` is outside the source folder"),
+                )
+                .label(summary, span, "listed here")
+                .help(format!(
+                    "move the chapter into `{}` and list it by a path relative to that folder",
+                    self.config.src.display()
+                )),
+            );
+            return;
+        }
+
+        match self.files.load(&path) {
             Ok(file) => self.chapters.push(Chapter { relative, file }),
             Err(error) => {
-                let written = relative.to_string_lossy().into_owned();
-                let start = summary.text().find(&written).unwrap_or(0);
                 self.diagnostics.push(
                     Diagnostic::new(
                         &rules::CHAPTER_NOT_FOUND,
                         format!("chapter `{written}` cannot be read: {error}"),
                     )
-                    .label(summary, start..start + written.len(), "listed here")
+                    .label(summary, span, "listed here")
                     .help(format!("create `{}` or remove the entry", path.display())),
                 );
             }
         }
     }
+}
+
+/// Whether `relative` is absolute or climbs above the folder it is relative to.
+fn leaves_folder(relative: &Path) -> bool {
+    let mut depth = 0usize;
+    for component in relative.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
 }
 
 fn collect_locations(item: &mdbook_summary::SummaryItem, locations: &mut Vec<PathBuf>) {

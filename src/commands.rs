@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::analysis::{self, Analysis};
+use crate::analysis::{self, Analysis, ExpandedChapter};
 use crate::book::Book;
 use crate::config;
 use crate::diagnostic::MessageFormat;
@@ -80,7 +80,8 @@ pub fn build(options: &BuildOptions) -> Result<ExitCode> {
     let analysis = analysis::analyze(&book);
     let mut reporter = Reporter::new(options.report.format, options.report.deny_warnings);
     reporter.report_all(&analysis.diagnostics);
-    if !analysis.has_errors() {
+    // A failed run, `--deny warnings` included, leaves the previous output as it was.
+    if !reporter.failed() {
         write_outputs(&book, &analysis, &out, options.html)?;
     }
     reporter.summarize("built", &analysis.summary());
@@ -95,18 +96,7 @@ pub fn render(options: &RenderOptions) -> Result<ExitCode> {
             options.file.display()
         )));
     }
-    let folder = options
-        .file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let root = match &options.root {
-        Some(root) => root.clone(),
-        None => {
-            config::find_root(&output::absolute(folder)).unwrap_or_else(|| folder.to_path_buf())
-        }
-    };
-    let root = crate::expand::canonical(&root);
+    let root = render_root(options)?;
     let config = if root.join("book.toml").is_file() {
         config::Config::load(&root)?
     } else {
@@ -117,14 +107,57 @@ pub fn render(options: &RenderOptions) -> Result<ExitCode> {
     let analysis = analysis::analyze(&book);
     let mut reporter = Reporter::new(options.report.format, options.report.deny_warnings);
     reporter.report_all(&analysis.diagnostics);
-    if !analysis.has_errors() {
-        let text = &analysis.chapters[0].expansion.text;
-        match &options.output {
-            Some(path) => output::write_atomic(path, text.as_bytes())?,
-            None => write_stdout(text)?,
+    if reporter.failed() {
+        return Ok(reporter.exit_code());
+    }
+
+    let expanded = &analysis.chapters[0];
+    match &options.output {
+        Some(path) => {
+            reject_overwriting_sources(path, expanded)?;
+            output::write_atomic(path, expanded.expansion.text.as_bytes())?;
         }
+        None => write_stdout(&expanded.expansion.text)?,
     }
     Ok(reporter.exit_code())
+}
+
+/// The canonical book root for `render`: `--root`, else the folder holding `book.toml` at or
+/// above the file, else the file's own folder. The file must lie inside it.
+fn render_root(options: &RenderOptions) -> Result<PathBuf> {
+    let file = output::absolute(&options.file);
+    let folder = file.parent().unwrap_or(Path::new("/"));
+    let root = match &options.root {
+        Some(root) => locate_root(Some(root))?,
+        None => config::find_root(folder).unwrap_or_else(|| folder.to_path_buf()),
+    };
+    let root = crate::expand::canonical(&root);
+    if !file.starts_with(&root) {
+        return Err(Error::Usage(format!(
+            "`{}` is not inside the book root `{}`; pass the book's folder with `--root`",
+            options.file.display(),
+            root.display()
+        )));
+    }
+    Ok(root)
+}
+
+/// Rejects an output path that is the rendered file or one of the files it includes, which
+/// would replace a source with its own expansion.
+fn reject_overwriting_sources(path: &Path, expanded: &ExpandedChapter) -> Result<()> {
+    let target = output::absolute(path);
+    let sources = std::iter::once(&expanded.chapter.file)
+        .chain(expanded.expansion.inclusions.iter().map(|i| &i.target));
+    for source in sources {
+        if source.path() == target {
+            return Err(Error::Usage(format!(
+                "`-o {}` would overwrite the source file `{}`; choose another output file",
+                path.display(),
+                source.display_path()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn write_stdout(text: &str) -> Result<()> {
@@ -200,7 +233,7 @@ fn load_for_check(options: &CheckOptions) -> Result<Book> {
     if root.join("book.toml").is_file() {
         let mut book = Book::load(&root)?;
         if !options.paths.is_empty() {
-            let wanted: Vec<PathBuf> = options.paths.iter().map(|p| output::absolute(p)).collect();
+            let wanted = existing_paths(&options.paths)?;
             book.chapters
                 .retain(|c| wanted.iter().any(|w| c.file.path().starts_with(w)));
         }
@@ -226,6 +259,23 @@ fn load_for_check(options: &CheckOptions) -> Result<Book> {
         }
     }
     Book::plain(&root, &chapters)
+}
+
+/// The absolute forms of `paths`, each of which must exist.
+fn existing_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    paths
+        .iter()
+        .map(|path| {
+            if path.exists() {
+                Ok(output::absolute(path))
+            } else {
+                Err(Error::Usage(format!(
+                    "`{}` is neither a file nor a folder",
+                    path.display()
+                )))
+            }
+        })
+        .collect()
 }
 
 /// The `*.md` files directly inside `folder`, sorted by name.

@@ -146,6 +146,15 @@ fn parse_rule_levels(value: &toml::Value) -> Result<RuleLevels, String> {
             .as_str()
             .and_then(Level::parse)
             .ok_or_else(|| format!("rule `{id}` must be set to \"allow\", \"warn\" or \"deny\""))?;
+        let fixed = crate::expand::rules::DIRECTIVE_RULES
+            .iter()
+            .any(|fixed| fixed.id == rule.id);
+        if fixed && level != Level::Deny {
+            return Err(format!(
+                "rule `{id}` cannot be lowered, because a chapter with a failed directive \
+                 must not be published; fix the directive or remove the setting"
+            ));
+        }
         levels.set(rule, level);
     }
     Ok(levels)

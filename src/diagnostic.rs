@@ -151,7 +151,9 @@ fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
             .id(diagnostic.rule.id),
     );
     for (file, labels) in labels_by_file(&diagnostic.labels) {
-        let mut snippet = Snippet::source(file.text())
+        let excerpt = excerpt(file, &labels);
+        let mut snippet = Snippet::source(&file.text()[excerpt.clone()])
+            .line_start(file.location(excerpt.start).line)
             .path(file.display_path())
             .fold(true);
         for (index, label) in labels {
@@ -160,7 +162,9 @@ fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
             } else {
                 AnnotationKind::Context
             };
-            snippet = snippet.annotation(kind.span(label.span.clone()).label(label.text.as_str()));
+            let start = label.span.start.clamp(excerpt.start, excerpt.end) - excerpt.start;
+            let end = label.span.end.clamp(excerpt.start, excerpt.end) - excerpt.start;
+            snippet = snippet.annotation(kind.span(start..end).label(label.text.as_str()));
         }
         group = group.element(snippet);
     }
@@ -179,6 +183,17 @@ fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     let mut text = renderer.render(&[group]);
     text.push_str("\n\n");
     text
+}
+
+/// The whole lines of `file` that hold `labels`. Only they are handed to the renderer, whose
+/// work grows with the text it is given, so that a thousand findings in a 10 MB chapter do not
+/// each process the whole chapter.
+fn excerpt(file: &SourceFile, labels: &[(usize, &Label)]) -> Range<usize> {
+    let first = labels.iter().map(|(_, l)| l.span.start).min().unwrap_or(0);
+    let last = labels.iter().map(|(_, l)| l.span.end).max().unwrap_or(0);
+    let start = file.line_range(first).start;
+    let end = file.line_range(last.max(first)).end;
+    start..end.max(start)
 }
 
 /// Groups labels by file in order of first appearance, keeping each label's index so the

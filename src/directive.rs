@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// The marker that opens and closes a directive.
 const MARKER: &str = "!!!";
@@ -52,6 +52,8 @@ pub struct Fence {
     pub closing: Option<Range<usize>>,
     /// `` ` `` or `~`.
     pub marker: char,
+    /// The indices into [`Scan::directives`] of the directives inside the block.
+    pub directives: Range<usize>,
 }
 
 impl Fence {
@@ -100,28 +102,66 @@ pub fn scan(text: &str) -> Scan {
         }
     }
 
-    scan.fences = fences
-        .into_iter()
-        .filter(|fence| {
-            scan.directives
-                .iter()
-                .any(|d| fence.span.contains(&d.span.start))
-        })
-        .collect();
+    scan.fences = fences_with_directives(fences, &scan.directives);
     scan
+}
+
+/// Keeps the fences that hold a directive and records which ones. Both lists are sorted by
+/// offset and fenced blocks never overlap, so one pass over each suffices.
+fn fences_with_directives(fences: Vec<Fence>, directives: &[Directive]) -> Vec<Fence> {
+    let mut kept = Vec::new();
+    let mut next = 0;
+    for mut fence in fences {
+        while next < directives.len() && directives[next].span.start < fence.span.start {
+            next += 1;
+        }
+
+        let first = next;
+        while next < directives.len() && fence.span.contains(&directives[next].span.start) {
+            next += 1;
+        }
+        if next > first {
+            fence.directives = first..next;
+            kept.push(fence);
+        }
+    }
+    kept
+}
+
+/// The pulldown-cmark extensions mdBook 0.5 enables (`mdbook-markdown`'s `new_cmark_parser`),
+/// so that code spans are found where the book's renderer finds them: with tables on, the
+/// pipes of a table row split it into cells before code spans are matched.
+fn mdbook_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
 }
 
 /// Collects the byte ranges of inline code spans and of fenced code blocks.
 fn markdown_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Fence>) {
     let mut code_spans = Vec::new();
     let mut fences = Vec::new();
-    let parser = Parser::new_ext(text, Options::empty()).into_offset_iter();
+    // The open fenced block: its span, its info string and where its content ends so far.
+    let mut open: Option<(Range<usize>, String, Option<usize>)> = None;
+    let parser = Parser::new_ext(text, mdbook_options()).into_offset_iter();
     for (event, range) in parser {
         match event {
             Event::Code(_) => code_spans.push(range),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                if let Some(fence) = fence_at(text, range, &info) {
-                    fences.push(fence);
+                open = Some((range, info.into_string(), None));
+            }
+            Event::Text(_) => {
+                if let Some((_, _, content_end)) = &mut open {
+                    *content_end = Some(range.end);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((span, info, content_end)) = open.take() {
+                    fences.extend(fence_at(text, span, &info, content_end));
                 }
             }
             _ => {}
@@ -131,24 +171,30 @@ fn markdown_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Fence>) {
 }
 
 /// Reads the opening and closing fence runs of a fenced block that pulldown-cmark found.
-fn fence_at(text: &str, span: Range<usize>, info: &str) -> Option<Fence> {
+/// `content_end` is where the block's last line of content ends, if it has any.
+fn fence_at(
+    text: &str,
+    span: Range<usize>,
+    info: &str,
+    content_end: Option<usize>,
+) -> Option<Fence> {
     let block = &text[span.clone()];
     let indent = block.len() - block.trim_start_matches(' ').len();
     let marker = block[indent..].chars().next()?;
     let width = block[indent..].len() - block[indent..].trim_start_matches(marker).len();
     let opening = span.start + indent..span.start + indent + width;
 
-    // The closing fence is the last line of the span when it is a run of the same character
-    // at least as wide as the opening one.
-    let body = block.trim_end_matches(['\n', '\r']);
-    let last_line_start = body.rfind('\n').map_or(0, |i| i + 1);
-    let last_line = &body[last_line_start..];
-    let run_start = last_line.len() - last_line.trim_start_matches(' ').len();
-    let run = last_line[run_start..].trim_end();
-    let closes = last_line_start > 0 && run.len() >= width && run.chars().all(|c| c == marker);
-    let closing = closes.then(|| {
-        let start = span.start + last_line_start + run_start;
-        start..start + run.len()
+    // The closing fence is the only run of fence characters after the content. Only white
+    // space and container markers (`>` of a block quote) can precede it on its line.
+    let after_opening = text[opening.end..span.end]
+        .find('\n')
+        .map_or(span.end, |i| opening.end + i + 1);
+    let tail_start = content_end.unwrap_or(after_opening).max(after_opening);
+    let tail = &text[tail_start..span.end];
+    let closing = tail.find(marker).and_then(|run_start| {
+        let run = tail[run_start..].len() - tail[run_start..].trim_start_matches(marker).len();
+        let start = tail_start + run_start;
+        (run >= width).then_some(start..start + run)
     });
 
     Some(Fence {
@@ -157,6 +203,7 @@ fn fence_at(text: &str, span: Range<usize>, info: &str) -> Option<Fence> {
         info: info.trim().to_string(),
         closing,
         marker,
+        directives: 0..0,
     })
 }
 
@@ -177,45 +224,67 @@ fn inside_any(ranges: &[Range<usize>], offset: usize) -> bool {
 }
 
 /// Parses the directive that starts at `start`. Returns `None` when the text there is not
-/// an attempt at a directive at all (three exclamation marks followed by something else).
+/// an attempt at a directive at all: `!!!` not followed by the keyword as a whole word, or the
+/// keyword followed by neither `(` nor a closing `!!!` on the line, as in "Wow!!! Include the
+/// NAD too."
+///
+/// The work done is bounded by the directive's own length, or by the rest of the line when
+/// the directive is malformed (the scan then resumes after that line), so a long line with
+/// many markers is scanned in linear time.
 fn parse_at(text: &str, start: usize) -> Option<Result<Directive, Malformed>> {
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = &text[start..line_end];
     let mut cursor = Cursor {
-        line,
-        at: MARKER.len(),
+        text,
+        at: start + MARKER.len(),
     };
-
-    cursor.skip_spaces();
-    if !cursor.eat_keyword() {
+    let odd_space_before = cursor.skip_spaces();
+    if !cursor.eat_keyword() || cursor.peek().is_some_and(char::is_alphanumeric) {
         return None;
     }
     let malformed = |problem| {
         Some(Err(Malformed {
-            span: start..line_end.max(start + MARKER.len()),
+            span: start..line_end(text, start),
             problem,
         }))
     };
 
-    cursor.skip_spaces();
+    let odd_space_after = cursor.skip_spaces();
     if !cursor.eat("(") {
-        return malformed("expected `(` after `include`");
+        let rest = &text[cursor.at..line_end(text, cursor.at)];
+        if rest.contains(MARKER) {
+            return malformed("expected `(` after `include`");
+        }
+        return None;
     }
-    let Some(close) = closing_parenthesis(&line[cursor.at..]) else {
+    if odd_space_before || odd_space_after {
+        return malformed(
+            "a space-like character that is not a plain space or tab separates the parts",
+        );
+    }
+    let Some(close) = closing_parenthesis(&text[cursor.at..]) else {
         return malformed("the directive has no closing `)!!!` on this line");
     };
-    let inner = &line[cursor.at..cursor.at + close.parenthesis];
+    let inner = &text[cursor.at..cursor.at + close.parenthesis];
     let path = inner.trim();
     if path.is_empty() {
         return malformed("the directive names no file");
     }
 
-    let path_start = start + cursor.at + (inner.len() - inner.trim_start().len());
+    let path_start = cursor.at + (inner.len() - inner.trim_start().len());
     Some(Ok(Directive {
-        span: start..start + cursor.at + close.end,
+        span: start..cursor.at + close.end,
         path: path.to_string(),
         path_span: path_start..path_start + path.len(),
     }))
+}
+
+/// The end of the line holding `offset`, before its `\n` or `\r\n`.
+fn line_end(text: &str, offset: usize) -> usize {
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    if end > offset && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// Where the path ends and the directive ends, relative to the text after `(`.
@@ -224,31 +293,52 @@ struct Closing {
     end: usize,
 }
 
-/// Finds the first `)` that is followed by optional spaces and `!!!`.
+/// Finds the first `)` on the line that is followed by optional spaces and `!!!`.
 fn closing_parenthesis(rest: &str) -> Option<Closing> {
-    rest.match_indices(')').find_map(|(index, _)| {
+    for (index, &byte) in rest.as_bytes().iter().enumerate() {
+        if byte == b'\n' {
+            return None;
+        }
+        if byte != b')' {
+            continue;
+        }
         let after = &rest[index + 1..];
         let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-        after[spaces..].starts_with(MARKER).then_some(Closing {
-            parenthesis: index,
-            end: index + 1 + spaces + MARKER.len(),
-        })
-    })
+        if after[spaces..].starts_with(MARKER) {
+            return Some(Closing {
+                parenthesis: index,
+                end: index + 1 + spaces + MARKER.len(),
+            });
+        }
+    }
+    None
 }
 
 struct Cursor<'a> {
-    line: &'a str,
+    text: &'a str,
     at: usize,
 }
 
 impl Cursor<'_> {
-    fn skip_spaces(&mut self) {
-        let rest = &self.line[self.at..];
-        self.at += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    /// Skips white space within the line and returns whether any of it was something other
+    /// than a space or a tab, such as a no-break space.
+    fn skip_spaces(&mut self) -> bool {
+        let rest = &self.text[self.at..];
+        let skipped = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r')
+                .len();
+        let odd = rest[..skipped].chars().any(|c| c != ' ' && c != '\t');
+        self.at += skipped;
+        odd
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.text[self.at..].chars().next()
     }
 
     fn eat(&mut self, token: &str) -> bool {
-        let found = self.line[self.at..].starts_with(token);
+        let found = self.text[self.at..].starts_with(token);
         if found {
             self.at += token.len();
         }
@@ -257,7 +347,7 @@ impl Cursor<'_> {
 
     fn eat_keyword(&mut self) -> bool {
         let found = self
-            .line
+            .text
             .get(self.at..self.at + KEYWORD.len())
             .is_some_and(|word| word.eq_ignore_ascii_case(KEYWORD));
         if found {

@@ -16,6 +16,9 @@ pub enum LoadError {
     /// The file does not exist.
     #[error("not found")]
     NotFound,
+    /// The path names a folder.
+    #[error("it is a folder, not a file")]
+    Folder,
     /// The operating system refused to read it.
     #[error("{0}")]
     Unreadable(String),
@@ -80,6 +83,17 @@ impl FileCache {
 
 /// Reads a file and accepts it only as UTF-8 text without NUL bytes.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    // Reading a FIFO or a device could block forever or never end, so only regular files are
+    // read.
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => return Err(LoadError::Folder),
+        Ok(metadata) if !metadata.is_file() => {
+            return Err(LoadError::Unreadable(
+                "it is not a regular file but a device, socket or FIFO".into(),
+            ));
+        }
+        _ => {}
+    }
     let bytes = std::fs::read(path).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => LoadError::NotFound,
         _ => LoadError::Unreadable(error.to_string()),

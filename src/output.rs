@@ -5,9 +5,9 @@
 //! the previous good output untouched.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, ExpandedChapter};
 use crate::book::{Book, SUMMARY};
 use crate::error::{Error, Result};
 
@@ -39,22 +39,27 @@ pub fn check_output_folder(book: &Book, out: &Path) -> Result<()> {
 }
 
 /// The absolute form of `path`, canonical as far as it exists.
+///
+/// Components are resolved one at a time, as the operating system does: a symbolic link is
+/// followed before a `..` after it, and `..` after a folder that does not exist yet cancels
+/// that folder, which is where `create_dir_all` will put it (`OUT/new/../docs` is
+/// `OUT/docs`).
 pub fn absolute(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        let Some(parent) = existing.parent() else {
-            break;
-        };
-        rest.push(existing.file_name().map(PathBuf::from).unwrap_or_default());
-        existing = parent;
-    }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for part in rest.into_iter().rev() {
-        resolved.push(part);
+    let mut resolved = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            other => {
+                resolved.push(other);
+                if let Ok(real) = resolved.canonicalize() {
+                    resolved = real;
+                }
+            }
+        }
     }
     resolved
 }
@@ -73,6 +78,21 @@ pub fn write_markdown(book: &Book, analysis: &Analysis, out: &Path) -> Result<()
         }
         Ok(())
     })
+}
+
+/// Rewrites the Markdown output of `chapters` in `out/markdown/`, each file atomically, and
+/// leaves every other file as it is. Watch mode uses it after an incremental rebuild; when the
+/// list of chapters may have changed, [`write_markdown`] replaces the whole folder instead.
+pub fn update_markdown<'a>(
+    out: &Path,
+    chapters: impl IntoIterator<Item = &'a ExpandedChapter>,
+) -> Result<()> {
+    let destination = out.join(MARKDOWN_FOLDER);
+    for chapter in chapters {
+        let path = destination.join(&chapter.chapter.relative);
+        write_atomic(&path, chapter.expansion.text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Writes one file, creating its folder.

@@ -51,6 +51,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     crate::expand::rules::RULES
         .iter()
         .chain(crate::snippet::rules::RULES)
+        .chain(crate::consistency::rules::RULES)
         .copied()
 }
 

@@ -7,6 +7,8 @@
 //! book highlights it, and a fence is lengthened when an included file holds a fence marker
 //! that would otherwise close it early.
 
+mod findings;
+mod memo;
 pub mod resolve;
 pub mod rules;
 mod splice;
@@ -17,13 +19,18 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::directive::{self, Directive};
-use crate::files::{FileCache, LoadError};
+use crate::files::FileCache;
 use crate::source::SourceFile;
 
 pub use resolve::{ResolveError, Resolver};
 
 /// How deep included Markdown files may nest.
 pub const MAX_DEPTH: usize = 16;
+
+/// The most bytes that expanding one chapter may insert, with the text of nested Markdown
+/// files counted again at each level. Far above any real guide, it stops a file that is
+/// included many times over at each of several levels from exhausting memory.
+pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// One directive that resolved to a file.
 #[derive(Debug, Clone)]
@@ -50,87 +57,140 @@ pub struct Expansion {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Expands chapters of one book.
-#[derive(Debug, Clone, Copy)]
+/// Expands chapters of one book. An expander resolves each directive path once, so create
+/// one per pass over the book rather than one per chapter.
+#[derive(Debug)]
 pub struct Expander<'a> {
     resolver: &'a Resolver,
     files: &'a FileCache,
+    resolutions: memo::Resolutions,
 }
 
 /// A Markdown file being expanded, with the chain of files that led to it.
 struct Frame<'a> {
     file: &'a Arc<SourceFile>,
+    /// Every file from the chapter to `file`, both included.
     chain: &'a [Arc<SourceFile>],
+    /// For each file of `chain` but the last, the offset of the directive that includes the
+    /// next one.
+    via: &'a [usize],
+}
+
+/// The state of expanding one chapter.
+#[derive(Default)]
+struct Run {
+    expansion: Expansion,
+    /// Bytes inserted so far, counted again at each level of nesting.
+    produced: usize,
+    /// Whether [`MAX_EXPANDED_BYTES`] was passed; every later directive then fails silently.
+    over_limit: bool,
 }
 
 impl<'a> Expander<'a> {
     /// Creates an expander that resolves paths with `resolver` and reads through `files`.
     pub fn new(resolver: &'a Resolver, files: &'a FileCache) -> Self {
-        Self { resolver, files }
+        Self {
+            resolver,
+            files,
+            resolutions: memo::Resolutions::default(),
+        }
     }
 
     /// Expands `chapter` and every Markdown file it includes.
     pub fn expand(&self, chapter: &Arc<SourceFile>) -> Expansion {
-        let mut expansion = Expansion::default();
+        let mut run = Run::default();
         let chain = [Arc::clone(chapter)];
         let frame = Frame {
             file: chapter,
             chain: &chain,
+            via: &[],
         };
-        expansion.text = self.expand_file(&frame, &mut expansion);
-        expansion
+        run.expansion.text = self.expand_file(&frame, &mut run);
+        run.expansion
     }
 
-    fn expand_file(&self, frame: &Frame<'_>, expansion: &mut Expansion) -> String {
+    fn expand_file(&self, frame: &Frame<'_>, run: &mut Run) -> String {
+        let first_new = run.expansion.diagnostics.len();
         let scan = directive::scan(frame.file.text());
         for malformed in &scan.malformed {
-            expansion.diagnostics.push(
-                Diagnostic::new(&rules::MALFORMED_DIRECTIVE, "malformed include directive")
-                    .label(frame.file, malformed.span.clone(), malformed.problem)
-                    .help(
-                        "write `!!!include(FILE)!!!` on one line, or escape it as \
-                         `\\!!!include(...)!!!` or put it in `code` to show it as text",
-                    ),
-            );
+            run.expansion
+                .diagnostics
+                .push(findings::malformed(frame.file, malformed));
         }
 
-        expansion.directive_count += scan.directives.len();
+        run.expansion.directive_count += scan.directives.len();
         let contents: Vec<Option<Included>> = scan
             .directives
             .iter()
-            .map(|directive| self.include(frame, directive, expansion))
+            .map(|directive| self.include(frame, directive, run))
             .collect();
+
+        // Problems in a nested file say how the chapter reaches it. Those of files nested
+        // deeper were noted by their own frame and have another primary file.
+        if let Some(note) = findings::included_from(frame.chain, frame.via) {
+            for diagnostic in &mut run.expansion.diagnostics[first_new..] {
+                if diagnostic
+                    .primary()
+                    .is_some_and(|label| Arc::ptr_eq(&label.file, frame.file))
+                {
+                    diagnostic.notes.push(note.clone());
+                }
+            }
+        }
         splice::splice(frame.file.text(), &scan, &contents)
     }
 
-    fn include(
-        &self,
-        frame: &Frame<'_>,
-        directive: &Directive,
-        expansion: &mut Expansion,
-    ) -> Option<Included> {
+    fn include(&self, frame: &Frame<'_>, directive: &Directive, run: &mut Run) -> Option<Included> {
+        if run.over_limit {
+            return None;
+        }
         let target = match self.locate(frame.file, directive) {
             Ok(target) => target,
             Err(diagnostic) => {
-                expansion.diagnostics.push(*diagnostic);
+                run.expansion.diagnostics.push(*diagnostic);
                 return None;
             }
         };
-        expansion.inclusions.push(Inclusion {
+        run.expansion.inclusions.push(Inclusion {
             from: Arc::clone(frame.file),
             directive: directive.span.clone(),
             target: Arc::clone(&target),
         });
 
         let text = if is_markdown(target.path()) {
-            self.expand_nested(frame, directive, &target, expansion)?
+            self.expand_nested(frame, directive, &target, run)?
         } else {
             target.text().to_string()
         };
+        if !self.within_limit(frame, directive, text.len(), run) {
+            return None;
+        }
         Some(Included {
             text: strip_one_newline(text),
             extension: extension(target.path()),
         })
+    }
+
+    /// Counts `bytes` more of output and reports the first directive that passes
+    /// [`MAX_EXPANDED_BYTES`].
+    fn within_limit(
+        &self,
+        frame: &Frame<'_>,
+        directive: &Directive,
+        bytes: usize,
+        run: &mut Run,
+    ) -> bool {
+        run.produced = run.produced.saturating_add(bytes);
+        if run.produced <= MAX_EXPANDED_BYTES {
+            return true;
+        }
+        if !run.over_limit {
+            run.over_limit = true;
+            run.expansion
+                .diagnostics
+                .push(findings::too_large(frame.file, directive));
+        }
+        false
     }
 
     /// Resolves and loads the file a directive names.
@@ -141,12 +201,12 @@ impl<'a> Expander<'a> {
     ) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
         let folder = file.path().parent().unwrap_or(Path::new(""));
         let path = self
-            .resolver
-            .resolve(folder, &directive.path)
-            .map_err(|error| Box::new(self.resolve_diagnostic(file, directive, error)))?;
+            .resolutions
+            .resolve(self.resolver, folder, &directive.path)
+            .map_err(|error| Box::new(findings::unresolved(file, directive, error)))?;
         self.files
             .load(&path)
-            .map_err(|error| Box::new(load_diagnostic(file, directive, &error)))
+            .map_err(|error| Box::new(findings::unloadable(file, directive, &error)))
     }
 
     fn expand_nested(
@@ -154,57 +214,31 @@ impl<'a> Expander<'a> {
         frame: &Frame<'_>,
         directive: &Directive,
         target: &Arc<SourceFile>,
-        expansion: &mut Expansion,
+        run: &mut Run,
     ) -> Option<String> {
         if frame.chain.iter().any(|f| f.path() == target.path()) {
-            expansion
+            run.expansion
                 .diagnostics
-                .push(cycle_diagnostic(frame, directive, target));
+                .push(findings::cycle(frame.chain, directive, target));
             return None;
         }
         if frame.chain.len() > MAX_DEPTH {
-            expansion.diagnostics.push(
-                Diagnostic::new(
-                    &rules::INCLUDE_TOO_DEEP,
-                    format!("includes nest deeper than {MAX_DEPTH} files"),
-                )
-                .label(
-                    frame.file,
-                    directive.span.clone(),
-                    "this include is too deep",
-                )
-                .help("flatten the chain of included Markdown files"),
-            );
+            run.expansion
+                .diagnostics
+                .push(findings::too_deep(frame.file, directive));
             return None;
         }
 
         let mut chain = frame.chain.to_vec();
         chain.push(Arc::clone(target));
+        let mut via = frame.via.to_vec();
+        via.push(directive.span.start);
         let nested = Frame {
             file: target,
             chain: &chain,
+            via: &via,
         };
-        Some(self.expand_file(&nested, expansion))
-    }
-
-    fn resolve_diagnostic(
-        &self,
-        file: &Arc<SourceFile>,
-        directive: &Directive,
-        error: ResolveError,
-    ) -> Diagnostic {
-        let span = directive.path_span.clone();
-        match error {
-            ResolveError::Absolute => Diagnostic::new(&rules::INCLUDE_OUTSIDE_ROOT, format!("absolute include path `{}`", directive.path))
-                .label(file, span, "absolute paths are not allowed")
-                .help("write the path relative to the chapter's folder or to a folder of the include path"),
-            ResolveError::OutsideRoot(path) => {
-                Diagnostic::new(&rules::INCLUDE_OUTSIDE_ROOT, format!("`{}` is outside the book root", directive.path))
-                    .label(file, span, format!("resolves to `{}`", path.display()))
-                    .help("move the file into the book, under the include path")
-            }
-            ResolveError::NotFound(suggestions) => not_found_diagnostic(file, directive, &suggestions),
-        }
+        Some(self.expand_file(&nested, run))
     }
 }
 
@@ -212,91 +246,6 @@ impl<'a> Expander<'a> {
 pub(crate) struct Included {
     text: String,
     extension: Option<String>,
-}
-
-fn not_found_diagnostic(
-    file: &Arc<SourceFile>,
-    directive: &Directive,
-    suggestions: &resolve::Suggestions,
-) -> Diagnostic {
-    let searched: Vec<String> = suggestions
-        .searched
-        .iter()
-        .map(|folder| format!("`{}/`", crate::files::display_path(Path::new(""), folder)))
-        .collect();
-    let mut diagnostic = Diagnostic::new(
-        &rules::INCLUDE_NOT_FOUND,
-        format!("included file `{}` not found", directive.path),
-    )
-    .label(file, directive.path_span.clone(), "no such file")
-    .note(format!("searched {}", searched.join(", ")));
-
-    let mut fixes = Vec::new();
-    if let Some(closest) = &suggestions.closest {
-        fixes.push(format!("did you mean `{closest}`?"));
-    }
-    if !suggestions.elsewhere.is_empty() {
-        let places: Vec<String> = suggestions
-            .elsewhere
-            .iter()
-            .map(|p| format!("`{}`", crate::files::display_path(Path::new(""), p)))
-            .collect();
-        fixes.push(format!(
-            "a file of that name exists at {}; move it into the include path or write its path relative to the chapter",
-            places.join(", ")
-        ));
-    }
-    if fixes.is_empty() {
-        fixes.push("create the file or correct the path".into());
-    }
-    diagnostic.help = Some(fixes.join("\n"));
-    diagnostic
-}
-
-fn load_diagnostic(file: &Arc<SourceFile>, directive: &Directive, error: &LoadError) -> Diagnostic {
-    let span = directive.path_span.clone();
-    let (rule, help) = match error {
-        LoadError::Binary(_) | LoadError::NotUtf8(_) => (
-            &rules::INCLUDE_NOT_TEXT,
-            "include only UTF-8 text files; link to images with `![alt](path)` instead",
-        ),
-        LoadError::NotFound | LoadError::Unreadable(_) => (
-            &rules::INCLUDE_UNREADABLE,
-            "check the file's permissions, or whether it is a folder",
-        ),
-    };
-    Diagnostic::new(
-        rule,
-        format!("cannot include `{}`: {error}", directive.path),
-    )
-    .label(file, span, "included here")
-    .help(help)
-}
-
-fn cycle_diagnostic(
-    frame: &Frame<'_>,
-    directive: &Directive,
-    target: &Arc<SourceFile>,
-) -> Diagnostic {
-    let chain: Vec<&str> = frame
-        .chain
-        .iter()
-        .map(|f| f.display_path())
-        .chain(std::iter::once(target.display_path()))
-        .collect();
-    Diagnostic::new(
-        &rules::INCLUDE_CYCLE,
-        format!("include cycle: {}", chain.join(" -> ")),
-    )
-    .label(
-        frame.file,
-        directive.span.clone(),
-        format!(
-            "`{}` includes itself through this directive",
-            target.display_path()
-        ),
-    )
-    .help("remove one of the includes in the chain")
 }
 
 fn is_markdown(path: &Path) -> bool {

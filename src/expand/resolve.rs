@@ -75,6 +75,9 @@ impl Resolver {
             return Err(ResolveError::Absolute);
         }
 
+        // A folder or a broken link of that name counts only when no folder has a file, so
+        // that loading it reports what is there instead of "not found".
+        let mut not_a_file = None;
         for folder in self.search_folders(including_folder) {
             let candidate = normalize(&folder.join(relative));
             if !candidate.starts_with(&self.root) {
@@ -89,11 +92,12 @@ impl Resolver {
             if !real.starts_with(&self.root) {
                 return Err(ResolveError::OutsideRoot(real));
             }
-            return Ok(real);
+            if real.is_file() {
+                return Ok(real);
+            }
+            not_a_file.get_or_insert(real);
         }
-        Err(ResolveError::NotFound(
-            self.suggest(including_folder, relative),
-        ))
+        not_a_file.ok_or_else(|| ResolveError::NotFound(self.suggest(including_folder, relative)))
     }
 
     fn search_folders<'a>(&'a self, including_folder: &'a Path) -> impl Iterator<Item = &'a Path> {

@@ -44,6 +44,13 @@ pub const INCLUDE_TOO_DEEP: Rule = Rule {
     summary: "included Markdown files nest deeper than the limit",
 };
 
+/// Expansion that inserts more than [`super::MAX_EXPANDED_BYTES`].
+pub const INCLUDE_TOO_LARGE: Rule = Rule {
+    id: "include-too-large",
+    default: Level::Deny,
+    summary: "expanding a chapter inserts more text than the limit",
+};
+
 /// Text that starts like a directive but does not parse.
 pub const MALFORMED_DIRECTIVE: Rule = Rule {
     id: "malformed-directive",
@@ -56,6 +63,13 @@ pub const CHAPTER_NOT_FOUND: Rule = Rule {
     id: "chapter-not-found",
     default: Level::Deny,
     summary: "SUMMARY.md lists a chapter file that does not exist or cannot be read",
+};
+
+/// A chapter whose path in `SUMMARY.md` leaves the source folder.
+pub const CHAPTER_OUTSIDE_SOURCE: Rule = Rule {
+    id: "chapter-outside-source",
+    default: Level::Deny,
+    summary: "SUMMARY.md lists a chapter by an absolute path or one outside the source folder",
 };
 
 /// A `SUMMARY.md` that mdBook cannot parse.
@@ -73,7 +87,22 @@ pub const RULES: &[&Rule] = &[
     &INCLUDE_OUTSIDE_ROOT,
     &INCLUDE_CYCLE,
     &INCLUDE_TOO_DEEP,
+    &INCLUDE_TOO_LARGE,
     &MALFORMED_DIRECTIVE,
     &CHAPTER_NOT_FOUND,
+    &CHAPTER_OUTSIDE_SOURCE,
     &INVALID_SUMMARY,
+];
+
+/// The rules of failed directives. `book.toml` cannot lower them, because a directive that
+/// failed is left in the text as written, and such a chapter must never be published.
+pub const DIRECTIVE_RULES: &[&Rule] = &[
+    &INCLUDE_NOT_FOUND,
+    &INCLUDE_UNREADABLE,
+    &INCLUDE_NOT_TEXT,
+    &INCLUDE_OUTSIDE_ROOT,
+    &INCLUDE_CYCLE,
+    &INCLUDE_TOO_DEEP,
+    &INCLUDE_TOO_LARGE,
+    &MALFORMED_DIRECTIVE,
 ];

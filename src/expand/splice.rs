@@ -14,22 +14,29 @@ struct Edit {
 /// Replaces each directive of `scan` with its content (`None` leaves the directive as written)
 /// and adjusts the fences around them.
 pub(super) fn splice(text: &str, scan: &Scan, contents: &[Option<Included>]) -> String {
-    let mut edits: Vec<Edit> = scan
+    let inserted: Vec<Option<String>> = scan
         .directives
         .iter()
         .zip(contents)
-        .filter_map(|(directive, content)| {
+        .map(|(directive, content)| {
             let content = content.as_ref()?;
-            let indent = line_indent(text, directive.span.start);
-            Some(Edit {
-                range: directive.span.clone(),
-                text: indent_lines(&content.text, indent),
-            })
+            let prefix = continuation_prefix(text, directive.span.start);
+            Some(prefix_lines(&content.text, &prefix))
         })
         .collect();
 
-    for fence in &scan.fences {
-        edits.extend(fence_edits(text, fence, scan, contents, &edits));
+    let mut edits: Vec<Edit> = scan
+        .fences
+        .iter()
+        .flat_map(|fence| fence_edits(text, fence, scan, contents, &inserted))
+        .collect();
+    for (directive, inserted) in scan.directives.iter().zip(inserted) {
+        if let Some(inserted) = inserted {
+            edits.push(Edit {
+                range: directive.span.clone(),
+                text: inserted,
+            });
+        }
     }
     edits.sort_by_key(|edit| edit.range.start);
     apply(text, &edits)
@@ -48,29 +55,79 @@ fn apply(text: &str, edits: &[Edit]) -> String {
     output
 }
 
-/// The white space before `offset` on its line, when nothing else precedes it there.
-fn line_indent(text: &str, offset: usize) -> &str {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..offset];
-    if before.chars().all(|c| c == ' ' || c == '\t') {
-        before
-    } else {
-        ""
+/// The prefix that keeps the lines after the first inside the containers the directive is in.
+///
+/// When only container syntax precedes the directive on its line (indentation, block quote
+/// markers `>`, list markers `-`, `*`, `+`, `1.` or `1)`), continuation lines repeat it with
+/// each list marker turned into spaces of the same width: `> - ` gives `>   `. Anything else
+/// before the directive, such as prose, gives no prefix.
+fn continuation_prefix(text: &str, offset: usize) -> String {
+    // Scanning back stops at the first character that cannot be container syntax, so the
+    // cost is bounded by the prefix, not by the length of the line.
+    let before = &text[..offset];
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_container_char(c))
+        .map_or(0, |(index, c)| index + c.len_utf8());
+    if start > 0 && !before[..start].ends_with('\n') {
+        return String::new();
     }
+    container_continuation(&before[start..]).unwrap_or_default()
 }
 
-/// Prefixes every line after the first with `indent`, leaving empty lines empty so that no
-/// trailing white space is added.
-fn indent_lines(content: &str, indent: &str) -> String {
-    if indent.is_empty() {
+fn is_container_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit()
+}
+
+/// Parses `prefix` as container syntax and returns its continuation, or `None` when it is
+/// not container syntax (for example `1.5 ` or `--`).
+fn container_continuation(prefix: &str) -> Option<String> {
+    let mut continuation = String::with_capacity(prefix.len());
+    let mut rest = prefix;
+    while let Some(c) = rest.chars().next() {
+        let marker_len = match c {
+            ' ' | '\t' | '>' => {
+                continuation.push(c);
+                rest = &rest[1..];
+                continue;
+            }
+            '-' | '*' | '+' => 1,
+            _ => {
+                let digits =
+                    rest.len() - rest.trim_start_matches(|d: char| d.is_ascii_digit()).len();
+                let delimited = (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']);
+                if !delimited {
+                    return None;
+                }
+                digits + 1
+            }
+        };
+        // A list marker must be followed by a space or a tab.
+        if !rest[marker_len..].starts_with([' ', '\t']) {
+            return None;
+        }
+        continuation.extend(std::iter::repeat_n(' ', marker_len));
+        rest = &rest[marker_len..];
+    }
+    Some(continuation)
+}
+
+/// Prefixes every line after the first with `prefix`. Empty lines get the prefix without its
+/// trailing white space, so that no trailing spaces are added and a block quote stays open.
+fn prefix_lines(content: &str, prefix: &str) -> String {
+    if prefix.is_empty() {
         return content.to_string();
     }
-    let mut output = String::with_capacity(content.len() + indent.len() * 8);
+    let bare = prefix.trim_end();
+    let mut output = String::with_capacity(content.len() + prefix.len() * 8);
     for (index, line) in content.split('\n').enumerate() {
         if index > 0 {
             output.push('\n');
-            if !line.is_empty() && line != "\r" {
-                output.push_str(indent);
+            if line.is_empty() || line == "\r" {
+                output.push_str(bare);
+            } else {
+                output.push_str(prefix);
             }
         }
         output.push_str(line);
@@ -85,21 +142,13 @@ fn fence_edits(
     fence: &Fence,
     scan: &Scan,
     contents: &[Option<Included>],
-    directive_edits: &[Edit],
+    inserted: &[Option<String>],
 ) -> Vec<Edit> {
-    let inside: Vec<usize> = scan
-        .directives
+    let language = fence_language(text, fence, scan, contents);
+    let longest_run = inserted[fence.directives.clone()]
         .iter()
-        .enumerate()
-        .filter(|(_, d)| fence.span.contains(&d.span.start))
-        .map(|(index, _)| index)
-        .collect();
-
-    let language = fence_language(text, fence, scan, contents, &inside);
-    let longest_run = directive_edits
-        .iter()
-        .filter(|edit| fence.span.contains(&edit.range.start))
-        .map(|edit| longest_marker_run(&edit.text, fence.marker))
+        .flatten()
+        .map(|text| longest_marker_run(text, fence.marker))
         .max()
         .unwrap_or(0);
     let width = if longest_run >= fence.width() {
@@ -126,37 +175,38 @@ fn fence_edits(
 }
 
 /// The language for a fence with no info string that holds only directives, all resolved, all
-/// naming files of one extension.
+/// naming files of one extension. Block quote markers around the directives count as white
+/// space.
 fn fence_language(
     text: &str,
     fence: &Fence,
     scan: &Scan,
     contents: &[Option<Included>],
-    inside: &[usize],
 ) -> Option<String> {
-    if !fence.info.is_empty() || inside.is_empty() {
+    if !fence.info.is_empty() || fence.directives.is_empty() {
         return None;
     }
 
+    let blank =
+        |range: std::ops::Range<usize>| text[range].chars().all(|c| c.is_whitespace() || c == '>');
     let body_start = text[fence.opening.end..]
         .find('\n')
         .map_or(fence.span.end, |i| fence.opening.end + i + 1);
     let body_end = fence.closing.as_ref().map_or(fence.span.end, |c| c.start);
     let mut cursor = body_start;
-    for &index in inside {
-        let span = &scan.directives[index].span;
-        if !text[cursor..span.start].trim().is_empty() {
+    for directive in &scan.directives[fence.directives.clone()] {
+        if !blank(cursor..directive.span.start) {
             return None;
         }
-        cursor = span.end;
+        cursor = directive.span.end;
     }
-    if cursor < body_end && !text[cursor..body_end].trim().is_empty() {
+    if cursor < body_end && !blank(cursor..body_end) {
         return None;
     }
 
-    let mut extensions = inside
+    let mut extensions = contents[fence.directives.clone()]
         .iter()
-        .map(|&index| contents[index].as_ref().and_then(|c| c.extension.clone()));
+        .map(|content| content.as_ref().and_then(|c| c.extension.clone()));
     let first = extensions.next()??;
     if extensions.any(|other| other.as_deref() != Some(first.as_str())) {
         return None;
@@ -173,14 +223,42 @@ fn language_for(extension: &str) -> &str {
     }
 }
 
-/// The longest run of `marker` at the start of a line (after spaces) in `text`.
+/// The longest run of `marker` at the start of a line in `text`, after any indentation and
+/// block quote markers.
+///
+/// Included YAML rarely holds the marker at all, so this jumps from one occurrence of the
+/// marker to the next (a `memchr` search) instead of walking every line.
 fn longest_marker_run(text: &str, marker: char) -> usize {
-    text.lines()
-        .map(|line| {
-            let line = line.trim_start_matches(' ');
-            line.len() - line.trim_start_matches(marker).len()
-        })
-        .filter(|&run| run >= 3)
-        .max()
-        .unwrap_or(0)
+    let bytes = text.as_bytes();
+    let mut longest = 0;
+    let mut from = 0;
+    while let Some(found) = text[from..].find(marker) {
+        let start = from + found;
+        let run = text[start..].len() - text[start..].trim_start_matches(marker).len();
+        from = start + run;
+
+        let mut line_start = start;
+        while line_start > 0 && matches!(bytes[line_start - 1], b' ' | b'\t' | b'>') {
+            line_start -= 1;
+        }
+        let at_line_start = line_start == 0 || bytes[line_start - 1] == b'\n';
+        if at_line_start && run >= 3 {
+            longest = longest.max(run);
+        }
+    }
+    longest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_marker_run;
+
+    #[test]
+    fn marker_run_counts_only_line_starts() {
+        assert_eq!(longest_marker_run("a: `x`\nb: ````\n", '`'), 0);
+        assert_eq!(longest_marker_run("```\nx\n  > ````` y\n", '`'), 5);
+        assert_eq!(longest_marker_run("~~~~\n", '`'), 0);
+        assert_eq!(longest_marker_run("``\n~~~\n", '~'), 3);
+        assert_eq!(longest_marker_run("", '`'), 0);
+    }
 }

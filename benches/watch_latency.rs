@@ -1,0 +1,199 @@
+//! Latency of `netsnip watch`: the time from saving a snippet to the updated Markdown output
+//! of a chapter that includes it, as the median and maximum over a series of edits.
+//!
+//! ```console
+//! cargo run --release --example generate_book -- --chapters 1000 --out target/bench-books/c1000
+//! cargo bench --bench watch_latency -- target/bench-books/c1000/netsnip [EDITS]
+//! ```
+//!
+//! The book is copied to a temporary folder first, so the benchmark never edits it. Each edit
+//! rewrites the first snippet that a chapter includes with a new trailing YAML comment, then
+//! reads the chapter's output every millisecond until the comment appears there. The next edit
+//! starts only after the watcher's status line for the previous one, so every figure covers
+//! one debounce interval, one incremental rebuild and one atomic write of the Markdown file,
+//! and never the HTML rendering of the rebuild before it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use netsnip::analysis;
+use netsnip::commands::load_book;
+
+/// Edits measured when the command line does not say.
+const DEFAULT_EDITS: usize = 50;
+
+/// The longest wait for one rebuild or for the initial build before the benchmark gives up.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn main() {
+    // `cargo bench` passes `--bench` to every benchmark; the rest are this benchmark's own.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let Some(source) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: cargo bench --bench watch_latency -- BOOK_FOLDER [EDITS]");
+        std::process::exit(2);
+    };
+    let edits = match args.get(1).map(|n| n.parse::<usize>()) {
+        None => DEFAULT_EDITS,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("EDITS must be a positive number, not `{}`", args[1]);
+            std::process::exit(2);
+        }
+    };
+
+    let work = tempfile::tempdir().expect("create a temporary folder");
+    let root = work.path().join("book");
+    copy_book(&source, &root);
+    let (snippet, chapter) = first_included_snippet(&root);
+    let output = work.path().join("out/markdown").join(&chapter);
+
+    let mut watch = Watch::start(&root, &work.path().join("out"));
+    let original = std::fs::read_to_string(&snippet).expect("read the snippet");
+    let mut latencies = Vec::with_capacity(edits);
+    for edit in 0..edits {
+        let marker = format!("# netsnip watch_latency edit {edit}");
+        let started = Instant::now();
+        std::fs::write(&snippet, format!("{original}{marker}\n")).expect("write the snippet");
+        wait_for_text(&output, &marker);
+        latencies.push(started.elapsed());
+        watch.next_status();
+    }
+    let initial = watch.initial.clone();
+    watch.interrupt();
+
+    report(&source, &initial, &latencies);
+}
+
+/// Copies the book's sources, leaving out a previous build's `book/` folder.
+fn copy_book(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy's folder");
+    let entries = std::fs::read_dir(from)
+        .unwrap_or_else(|error| panic!("cannot read `{}`: {error}", from.display()));
+    for entry in entries {
+        let entry = entry.expect("read a folder entry");
+        let target = to.join(entry.file_name());
+        let is_output = from.join("book.toml").is_file() && entry.file_name() == "book";
+        if entry.file_type().expect("read a file type").is_dir() {
+            if !is_output {
+                copy_book(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// The first YAML snippet a chapter includes, and that chapter's path relative to the source
+/// folder.
+fn first_included_snippet(root: &Path) -> (PathBuf, PathBuf) {
+    let book = load_book(Some(root)).expect("load the book");
+    let analysis = analysis::analyze(&book);
+    for chapter in &analysis.chapters {
+        let yaml = chapter.expansion.inclusions.iter().find(|inclusion| {
+            let extension = inclusion.target.path().extension();
+            extension.is_some_and(|e| e == "yaml" || e == "yml")
+        });
+        if let Some(inclusion) = yaml {
+            let snippet = inclusion.target.path().to_path_buf();
+            return (snippet, chapter.chapter.relative.clone());
+        }
+    }
+    panic!("no chapter of `{}` includes a YAML snippet", root.display());
+}
+
+/// Reads `path` every millisecond until it contains `marker`.
+fn wait_for_text(path: &Path, marker: &str) {
+    let deadline = Instant::now() + TIMEOUT;
+    while Instant::now() < deadline {
+        if std::fs::read_to_string(path).is_ok_and(|text| text.contains(marker)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    panic!(
+        "`{}` did not get the edit within {TIMEOUT:?}",
+        path.display()
+    );
+}
+
+/// A running `netsnip watch`.
+struct Watch {
+    child: Child,
+    stderr: Receiver<String>,
+    initial: String,
+}
+
+impl Watch {
+    fn start(root: &Path, out: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netsnip"))
+            .args(["watch", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start netsnip watch");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+
+        let mut watch = Watch {
+            child,
+            stderr: receiver,
+            initial: String::new(),
+        };
+        watch.initial = watch.next_status();
+        watch
+    }
+
+    /// Waits for the next status line, which starts with `[HH:MM:SS]`.
+    fn next_status(&mut self) -> String {
+        loop {
+            let line = self
+                .stderr
+                .recv_timeout(TIMEOUT)
+                .expect("netsnip watch printed no status line");
+            if line.starts_with('[') && line.get(9..10) == Some("]") {
+                return line;
+            }
+        }
+    }
+
+    fn interrupt(mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn report(source: &Path, initial: &str, latencies: &[Duration]) {
+    let mut sorted = latencies.to_vec();
+    sorted.sort();
+    let median = sorted[sorted.len() / 2];
+    let max = sorted[sorted.len() - 1];
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("book: {}", source.display());
+    println!("initial build: {initial}");
+    println!("machine: {cores} cores");
+    println!(
+        "snippet edit to updated Markdown over {} edits: median {:.1} ms, max {:.1} ms",
+        latencies.len(),
+        median.as_secs_f64() * 1000.0,
+        max.as_secs_f64() * 1000.0,
+    );
+}

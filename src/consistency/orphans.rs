@@ -1,0 +1,105 @@
+//! Snippets that no chapter includes: usually a file renamed in the include path but not in
+//! the directive, or one left behind when a chapter changed.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::ExpandedChapter;
+use crate::book::Book;
+use crate::diagnostic::Diagnostic;
+use crate::expand::canonical;
+
+use super::rules::ORPHAN_SNIPPET;
+
+/// File extensions of snippets.
+const SNIPPET_EXTENSIONS: &[&str] = &["yaml", "yml"];
+
+/// Reports the YAML files of the include path that no chapter includes.
+///
+/// Only a whole mdBook is checked: when `check` is limited to some chapters, or a plain folder
+/// is checked file by file, the other chapters may well include the file.
+pub fn check(book: &Book, chapters: &[ExpandedChapter], findings: &mut Vec<Diagnostic>) {
+    if !is_whole_book(book) {
+        return;
+    }
+    let included: HashSet<&Path> = chapters
+        .iter()
+        .flat_map(|c| &c.expansion.inclusions)
+        .map(|i| i.target.path())
+        .collect();
+
+    let mut files = Vec::new();
+    for folder in &book.config.include_path {
+        collect_snippets(folder, &mut files);
+    }
+    files.sort();
+    files.dedup();
+    for path in files.iter().filter(|p| !included.contains(p.as_path())) {
+        let Ok(file) = book.files.load(path) else {
+            continue;
+        };
+        findings.push(
+            Diagnostic::new(
+                &ORPHAN_SNIPPET,
+                format!("no chapter includes `{}`", file.display_path()),
+            )
+            .label(&file, 0..0, "this file is in the include path")
+            .help("include it with `!!!include(FILE)!!!` where the guide needs it, or delete it"),
+        );
+    }
+}
+
+/// Whether every chapter that `SUMMARY.md` lists is loaded.
+fn is_whole_book(book: &Book) -> bool {
+    let Some(summary) = &book.summary else {
+        return false;
+    };
+    let Ok(parsed) = mdbook_summary::parse_summary(summary.text()) else {
+        return false;
+    };
+    let mut listed = 0;
+    let items = parsed
+        .prefix_chapters
+        .iter()
+        .chain(&parsed.numbered_chapters)
+        .chain(&parsed.suffix_chapters);
+    for item in items {
+        listed += count_links(item);
+    }
+    book.chapters.len() == listed
+}
+
+fn count_links(item: &mdbook_summary::SummaryItem) -> usize {
+    let mdbook_summary::SummaryItem::Link(link) = item else {
+        return 0;
+    };
+    let own = usize::from(link.location.is_some());
+    own + link.nested_items.iter().map(count_links).sum::<usize>()
+}
+
+fn collect_snippets(folder: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if hidden {
+            continue;
+        }
+        if file_type.is_dir() {
+            collect_snippets(&path, files);
+        } else if is_snippet(&path) {
+            files.push(canonical(&path));
+        }
+    }
+}
+
+fn is_snippet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        SNIPPET_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+    })
+}

@@ -1,0 +1,139 @@
+//! The snippets a rule reads: those of one chapter, or those of the whole book.
+//!
+//! A chapter with everything it includes is the first scope. References that the chapter
+//! cannot resolve are looked up in the book scope, so that one chapter may set up the hosts and
+//! another the networks.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analysis::ExpandedChapter;
+use crate::snippet::Snippet;
+use crate::snippet::model::{
+    Attachment, HyperConverged, InterfaceState, Model, Policy, Spanned, Topology,
+};
+use crate::snippet::rules::YAML_SYNTAX;
+use crate::source::SourceFile;
+
+/// A modelled document together with the snippet file its spans point into.
+#[derive(Debug)]
+pub struct Located<'a, T> {
+    /// The snippet file.
+    pub file: &'a Arc<SourceFile>,
+    /// The document's model.
+    pub value: &'a T,
+}
+
+impl<T> Clone for Located<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Located<'_, T> {}
+
+impl<T> std::ops::Deref for Located<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+/// The modelled documents of a set of snippets, in inclusion order.
+#[derive(Debug, Default)]
+pub struct Scope<'a> {
+    /// Every snippet in the scope.
+    pub snippets: Vec<&'a Snippet>,
+    /// NodeNetworkConfigurationPolicies.
+    pub policies: Vec<Located<'a, Policy>>,
+    /// NetworkAttachmentDefinitions.
+    pub attachments: Vec<Located<'a, Attachment>>,
+    /// HyperConverged resources.
+    pub hyperconvergeds: Vec<Located<'a, HyperConverged>>,
+    /// Whether a snippet of the scope is not valid YAML, so that its documents are missing.
+    /// Rules that report something as missing stay quiet then, because the snippet's own
+    /// finding already explains the gap.
+    pub broken: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// Collects the documents of `snippets`.
+    pub fn of(snippets: impl IntoIterator<Item = &'a Snippet>) -> Self {
+        let mut scope = Scope::default();
+        for snippet in snippets {
+            scope.snippets.push(snippet);
+            scope.broken |= snippet.diagnostics.iter().any(|d| d.rule == &YAML_SYNTAX);
+            for document in &snippet.documents {
+                scope.add(&snippet.file, &document.model);
+            }
+        }
+        scope
+    }
+
+    /// Collects the YAML snippets that `chapter` includes, nested Markdown included.
+    pub fn of_chapter(chapter: &ExpandedChapter, snippets: &'a [Snippet]) -> Self {
+        let mut seen: HashSet<&Path> = HashSet::new();
+        let included = chapter
+            .expansion
+            .inclusions
+            .iter()
+            .map(|inclusion| inclusion.target.path())
+            .filter(|path| seen.insert(path));
+        let chosen: Vec<&Snippet> = included
+            .filter_map(|path| snippets.iter().find(|s| s.file.path() == path))
+            .collect();
+        Scope::of(chosen)
+    }
+
+    fn add(&mut self, file: &'a Arc<SourceFile>, model: &'a Model) {
+        match model {
+            Model::Policy(value) => self.policies.push(Located { file, value }),
+            Model::Attachment(value) => self.attachments.push(Located { file, value }),
+            Model::HyperConverged(value) => self.hyperconvergeds.push(Located { file, value }),
+            Model::None => {}
+        }
+    }
+
+    /// Policies grouped by `metadata.name`. Policies of one group are alternatives: a cluster
+    /// applies only one of them, so each is checked on its own. A policy without a name is a
+    /// group of its own.
+    pub fn policy_groups(&self) -> Vec<Vec<Located<'a, Policy>>> {
+        let mut groups: Vec<Vec<Located<'a, Policy>>> = Vec::new();
+        for policy in &self.policies {
+            let name = policy.name.as_ref().map(Spanned::as_str);
+            let group = name.and_then(|name| {
+                groups
+                    .iter_mut()
+                    .find(|g| g[0].name.as_ref().map(Spanned::as_str) == Some(name))
+            });
+            match group {
+                Some(group) => group.push(*policy),
+                None => groups.push(vec![*policy]),
+            }
+        }
+        groups
+    }
+
+    /// The NADs with the OVN-Kubernetes `localnet` topology.
+    pub fn localnets(&self) -> impl Iterator<Item = Located<'a, Attachment>> + '_ {
+        self.attachments.iter().copied().filter(is_localnet)
+    }
+
+    /// Whether the scope has no modelled document at all.
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty() && self.attachments.is_empty() && self.hyperconvergeds.is_empty()
+    }
+}
+
+/// Whether a NAD uses the `localnet` topology.
+pub fn is_localnet(attachment: &Located<'_, Attachment>) -> bool {
+    let topology = attachment.config.as_ref().and_then(|c| c.topology.as_ref());
+    topology.is_some_and(|t| t.value == Topology::Localnet)
+}
+
+/// Whether an interface or mapping `state` removes the thing it is on.
+pub fn is_absent(state: Option<&Spanned<InterfaceState>>) -> bool {
+    state.is_some_and(|s| s.value == InterfaceState::Absent)
+}

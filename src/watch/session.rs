@@ -1,0 +1,421 @@
+//! The build state watch mode keeps between rebuilds, and the rebuild itself.
+//!
+//! A session holds the loaded book, the expansion of every chapter, the validated snippets
+//! and the include graph. An edit to a chapter, an included Markdown file or a snippet
+//! re-expands only the chapters that depend on it, reuses every snippet whose text is
+//! unchanged, and then runs the book-level step ([`analysis::collect_findings`]) over the
+//! cached results. A change that can alter the list of chapters or the configuration
+//! (`book.toml`, `SUMMARY.md`, a source folder itself) reloads the whole book.
+//!
+//! Outputs are written only by a build without errors, and every write is atomic, so the
+//! outputs of the last good build stay readable until the next good build replaces them.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::WatchOptions;
+use super::graph::IncludeGraph;
+use super::status::{Findings, Outputs, Status, describe_changes};
+use super::watcher::WatchList;
+use crate::analysis::{self, Analysis};
+use crate::book::{Book, SUMMARY};
+use crate::commands::{self, DEFAULT_OUT, ReportOptions};
+use crate::diagnostic::MessageFormat;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::report::{EXIT_CLEAN, EXIT_FINDINGS, Reporter};
+
+/// Paths that changed since the last rebuild, as the watcher reported them.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Changed, created, deleted or renamed paths (both names of a rename).
+    pub paths: BTreeSet<PathBuf>,
+    /// The watcher lost events (its queue overflowed), so anything may have changed.
+    pub rescan: bool,
+}
+
+/// A rebuild done in memory whose outputs and status line are still to come.
+#[derive(Debug)]
+pub struct Rebuild {
+    trigger: String,
+    rebuilt: usize,
+    started: Instant,
+}
+
+/// What one batch of changes requires.
+enum Plan {
+    /// Reload the book and rebuild every chapter.
+    Reload,
+    /// Re-expand these chapters (indices in book order).
+    Chapters(BTreeSet<usize>),
+}
+
+/// The book as last built, and what remains to be written.
+pub struct Session {
+    root: PathBuf,
+    out: PathBuf,
+    report: ReportOptions,
+    book: Book,
+    analysis: Analysis,
+    graph: IncludeGraph,
+    /// Chapters whose expanded text differs from their Markdown output.
+    stale: BTreeSet<usize>,
+    /// Whether the whole Markdown folder must be rewritten, because the last reload may have
+    /// added, removed or renamed chapters, or changed `SUMMARY.md`.
+    stale_all: bool,
+    /// The error of the last reload; while it is set, nothing is written and every change
+    /// retries the reload.
+    load_error: Option<Error>,
+    findings: Findings,
+    clean: bool,
+}
+
+impl Session {
+    /// Loads the book without building it. Fails when the book cannot be loaded at all,
+    /// because then there is nothing to watch.
+    pub fn load(options: &WatchOptions) -> Result<Self> {
+        let book = commands::load_book(options.root.as_deref())?;
+        let root = book.config.root.clone();
+        let out = options
+            .out
+            .clone()
+            .unwrap_or_else(|| root.join(DEFAULT_OUT));
+        let out = output::absolute(&out);
+        output::check_output_folder(&book, &out)?;
+
+        Ok(Session {
+            root,
+            out,
+            report: options.report,
+            book,
+            analysis: Analysis::default(),
+            graph: IncludeGraph::default(),
+            stale: BTreeSet::new(),
+            stale_all: true,
+            load_error: None,
+            findings: Findings::default(),
+            clean: false,
+        })
+    }
+
+    /// Expands every chapter and validates every snippet, which fills the include graph.
+    pub fn analyze_all(&mut self) -> Rebuild {
+        let started = Instant::now();
+        self.rebuild_loaded();
+        Rebuild {
+            trigger: "initial build".into(),
+            rebuilt: self.analysis.chapters.len(),
+            started,
+        }
+    }
+
+    /// Rebuilds what `changes` touch, in memory. Returns `None` when no chapter depends on
+    /// them; otherwise [`Session::publish`] writes the outputs and prints the status line.
+    pub fn apply(&mut self, changes: &Changes) -> Option<Rebuild> {
+        let started = Instant::now();
+        let paths: Vec<PathBuf> = changes
+            .paths
+            .iter()
+            .filter(|path| self.is_relevant(path))
+            .cloned()
+            .collect();
+        if paths.is_empty() && !changes.rescan {
+            return None;
+        }
+
+        let trigger = if changes.rescan {
+            "the watcher lost events".to_string()
+        } else {
+            describe_changes(&self.root, &paths)
+        };
+        let rebuilt = match self.plan(&paths, changes.rescan) {
+            Plan::Chapters(chapters) if chapters.is_empty() => return None,
+            Plan::Chapters(chapters) => self
+                .rebuild_chapters(&paths, &chapters)
+                .unwrap_or_else(|| self.reload()),
+            Plan::Reload => self.reload(),
+        };
+        Some(Rebuild {
+            trigger,
+            rebuilt,
+            started,
+        })
+    }
+
+    /// Whether a path can affect the book. The output folder is excluded, because it may lie
+    /// inside a watched folder and a build must not trigger another.
+    fn is_relevant(&self, path: &Path) -> bool {
+        let config = &self.book.config;
+        if path.starts_with(&self.out) || self.root.starts_with(path) {
+            return false;
+        }
+        path.starts_with(&config.src)
+            || config
+                .include_path
+                .iter()
+                .any(|folder| path.starts_with(folder))
+            || path == self.root.join("book.toml")
+            || self.graph.knows(path)
+    }
+
+    fn plan(&self, paths: &[PathBuf], rescan: bool) -> Plan {
+        if rescan || self.load_error.is_some() || paths.iter().any(|p| self.needs_reload(p)) {
+            return Plan::Reload;
+        }
+
+        let mut chapters = BTreeSet::new();
+        for path in paths {
+            if self.graph.knows(path) {
+                chapters.extend(self.graph.dependents(path));
+                continue;
+            }
+            chapters.extend(self.graph.unresolved());
+            if let Some(name) = path.file_name() {
+                chapters.extend(self.graph.dependents_by_name(name));
+            }
+        }
+        Plan::Chapters(chapters)
+    }
+
+    /// Whether a change to `path` can change the configuration or the list of chapters.
+    fn needs_reload(&self, path: &Path) -> bool {
+        let config = &self.book.config;
+        if path == self.root.join("book.toml")
+            || path == config.src.join(SUMMARY)
+            || path == config.src
+            || config.include_path.iter().any(|folder| folder == path)
+        {
+            return true;
+        }
+
+        // A new guide in a plain folder is a new chapter. In a book whose SUMMARY.md names a
+        // missing chapter, the new file may be that chapter.
+        let new_markdown = is_markdown(path) && !self.graph.knows(path);
+        let plain = self.book.summary.is_none() && path.parent() == Some(&config.src);
+        new_markdown && (plain || !self.book.diagnostics.is_empty())
+    }
+
+    /// Re-expands `chapters` after forgetting the cached copies of `paths`. Returns the number
+    /// of chapters rebuilt, or `None` when a chapter's own file cannot be read any more, which
+    /// only a reload reports properly.
+    fn rebuild_chapters(&mut self, paths: &[PathBuf], chapters: &BTreeSet<usize>) -> Option<usize> {
+        for path in paths {
+            self.book.files.invalidate(path);
+            let under: Vec<PathBuf> = self.graph.files_under(path).cloned().collect();
+            for file in under {
+                self.book.files.invalidate(&file);
+            }
+        }
+
+        for &index in chapters {
+            let path = self.book.chapters[index].file.path().to_path_buf();
+            self.book.chapters[index].file = self.book.files.load(&path).ok()?;
+            let expanded = analysis::expand_chapter(&self.book, &self.book.chapters[index]);
+            if expanded.expansion.text != self.analysis.chapters[index].expansion.text {
+                self.stale.insert(index);
+            }
+            self.graph.set_chapter(index, &expanded);
+            self.analysis.chapters[index] = expanded;
+        }
+
+        self.refresh_findings();
+        Some(chapters.len())
+    }
+
+    /// Loads the book afresh and rebuilds everything; on failure keeps the previous state and
+    /// remembers the error. Returns the number of chapters rebuilt.
+    fn reload(&mut self) -> usize {
+        let loaded = commands::load_book(Some(&self.root)).and_then(|book| {
+            output::check_output_folder(&book, &self.out)?;
+            Ok(book)
+        });
+        match loaded {
+            Ok(book) => {
+                self.rebuild_all(book);
+                self.analysis.chapters.len()
+            }
+            Err(error) => {
+                self.load_error = Some(error);
+                0
+            }
+        }
+    }
+
+    fn rebuild_all(&mut self, book: Book) {
+        self.book = book;
+        self.rebuild_loaded();
+    }
+
+    fn rebuild_loaded(&mut self) {
+        self.load_error = None;
+        self.analysis.chapters = self
+            .book
+            .chapters
+            .iter()
+            .map(|chapter| analysis::expand_chapter(&self.book, chapter))
+            .collect();
+        self.graph = IncludeGraph::new(&self.analysis.chapters);
+        self.stale.clear();
+        self.stale_all = true;
+        self.refresh_findings();
+    }
+
+    /// Revalidates the snippets that changed and runs the book-level step over the cache.
+    fn refresh_findings(&mut self) {
+        let previous = std::mem::take(&mut self.analysis.snippets);
+        self.analysis.snippets = analysis::revalidate_snippets(&self.analysis.chapters, previous);
+        self.analysis.diagnostics = analysis::collect_findings(
+            &self.book,
+            &self.analysis.chapters,
+            &self.analysis.snippets,
+        );
+    }
+
+    /// Writes the outputs if the build has no errors, then prints the status line and the
+    /// findings.
+    pub fn publish(&mut self, rebuild: Rebuild) {
+        let Rebuild {
+            trigger,
+            rebuilt,
+            started,
+        } = rebuild;
+        if let Some(error) = &self.load_error {
+            let status = Status {
+                trigger,
+                rebuilt: 0,
+                chapters: self.analysis.chapters.len(),
+                errors: 1,
+                warnings: 0,
+                fixed: 0,
+                outputs: Outputs::Kept,
+                elapsed: started.elapsed(),
+            };
+            print_status(&status, self.report.format);
+            eprintln!("error: the book could not be loaded: {error}");
+            self.clean = false;
+            return;
+        }
+
+        let (outputs, write_error) = if self.analysis.has_errors() {
+            (Outputs::Kept, None)
+        } else {
+            match self.write_outputs() {
+                Ok(outputs) => (outputs, None),
+                Err(error) => (Outputs::Kept, Some(error)),
+            }
+        };
+
+        let mut reporter = Reporter::new(self.report.format, self.report.deny_warnings);
+        let summary = self.analysis.summary();
+        let status = Status {
+            trigger,
+            rebuilt,
+            chapters: self.analysis.chapters.len(),
+            errors: summary.errors + usize::from(write_error.is_some()),
+            warnings: summary.warnings,
+            fixed: self.findings.replace(&self.analysis.diagnostics),
+            outputs,
+            elapsed: started.elapsed(),
+        };
+        print_status(&status, self.report.format);
+        if let Some(error) = &write_error {
+            eprintln!("error: {error}");
+        }
+        reporter.report_all(&self.analysis.diagnostics);
+        if self.report.format == MessageFormat::Json {
+            reporter.summarize("built", &summary);
+        }
+        self.clean = write_error.is_none() && !reporter.failed();
+    }
+
+    /// Writes the Markdown of the stale chapters, or of all chapters after a reload, and the
+    /// HTML book when any Markdown changed.
+    fn write_outputs(&mut self) -> Result<Outputs> {
+        let markdown = if self.stale_all {
+            output::write_markdown(&self.book, &self.analysis, &self.out)?;
+            self.analysis.chapters.len()
+        } else {
+            let chapters = self
+                .stale
+                .iter()
+                .map(|&index| &self.analysis.chapters[index]);
+            output::update_markdown(&self.out, chapters)?;
+            self.stale.len()
+        };
+        if markdown == 0 && !self.stale_all {
+            return Ok(Outputs::Unchanged);
+        }
+
+        let html = self.book.summary.is_some();
+        if html {
+            write_html(&self.book, &self.analysis, &self.out)?;
+        }
+        self.stale.clear();
+        self.stale_all = false;
+        Ok(Outputs::Written { markdown, html })
+    }
+
+    /// The folders to watch: the source folder and the include path with their subfolders,
+    /// the root for `book.toml`, and the folder of each included file outside them.
+    pub fn watch_list(&self) -> WatchList {
+        let config = &self.book.config;
+        let mut recursive: Vec<&PathBuf> = vec![&config.src];
+        recursive.extend(config.include_path.iter().filter(|folder| folder.is_dir()));
+
+        let covered = |path: &Path| recursive.iter().any(|folder| path.starts_with(folder));
+        let mut list: WatchList = recursive
+            .iter()
+            .map(|&folder| (folder.clone(), true))
+            .collect();
+        let mut single = vec![self.root.clone()];
+        single.extend(
+            self.graph
+                .files()
+                .filter_map(|file| file.parent().map(Path::to_path_buf)),
+        );
+        for folder in single {
+            if !covered(&folder) {
+                list.entry(folder).or_insert(false);
+            }
+        }
+        list
+    }
+
+    /// Exit code 0 when the last build was clean, 1 otherwise.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(if self.clean {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        })
+    }
+}
+
+/// Prints the status line on stderr. In a terminal, the screen is cleared first, so the
+/// findings of earlier rebuilds that are now fixed disappear from view.
+fn print_status(status: &Status, format: MessageFormat) {
+    let mut stderr = std::io::stderr().lock();
+    if format == MessageFormat::Human && stderr.is_terminal() {
+        let _ = write!(stderr, "\x1b[2J\x1b[H");
+    }
+    let _ = writeln!(stderr, "{}", status.line());
+    let _ = stderr.flush();
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+#[cfg(feature = "html")]
+fn write_html(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
+    output::write_html(book, analysis, out)
+}
+
+#[cfg(not(feature = "html"))]
+fn write_html(_book: &Book, _analysis: &Analysis, _out: &Path) -> Result<()> {
+    Ok(())
+}

@@ -1,0 +1,423 @@
+//! The `netsnip` command line: exit codes, output folders, `render` and `check`, driven
+//! through the real binary over fixture books copied to temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use snapbox::cmd::Command;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_netsnip");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/books")
+        .join(name)
+}
+
+/// `netsnip` with colour and logging off, so output is the same in a terminal and in CI.
+fn netsnip() -> Command {
+    Command::new(BIN)
+        .env("NO_COLOR", "1")
+        .env_remove("NETSNIP_LOG")
+}
+
+fn run(command: Command) -> Output {
+    command.output().expect("netsnip runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn copy_fixture(name: &str) -> TempDir {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    snapbox::dir::copy_template(fixture(name), folder.path()).expect("fixture copied");
+    folder
+}
+
+fn build(root: &Path, out: &Path) -> Output {
+    run(netsnip()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--out")
+        .arg(out))
+}
+
+/// Every file under `folder` with its bytes, sorted by path.
+fn snapshot_tree(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = fs::read(&path).unwrap();
+                files.push((path.strip_prefix(folder).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn build_writes_markdown_and_html() {
+    let book = copy_fixture("nesting");
+    let out = book.path().join("site");
+    let output = build(book.path(), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let chapter = fs::read_to_string(out.join("markdown/chapter.md")).unwrap();
+    let expected = fs::read_to_string(book.path().join("expected/chapter.md")).unwrap();
+    assert_eq!(chapter, expected);
+    assert!(out.join("markdown/SUMMARY.md").is_file());
+    let html = fs::read_to_string(out.join("html/chapter.html")).unwrap();
+    assert!(html.contains("ConfigMap"));
+    assert!(!html.contains("!!!include"));
+    assert!(stderr(&output).contains(": 0 errors, "));
+}
+
+#[test]
+fn build_mirrors_source_tree() {
+    let book = copy_fixture("nesting");
+    fs::write(
+        book.path().join("docs/SUMMARY.md"),
+        "# Summary\n\n- [Chapter](chapter.md)\n- [Part](parts/intro.md)\n",
+    )
+    .unwrap();
+    let out = book.path().join("site");
+    let output = build(book.path(), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let part = fs::read_to_string(out.join("markdown/parts/intro.md")).unwrap();
+    assert!(part.starts_with("Intro from docs/parts/.\n\nDetail from docs/parts/:"));
+    assert!(out.join("html/parts/intro.html").is_file());
+}
+
+#[test]
+fn build_defaults_out_to_book_folder() {
+    let book = copy_fixture("nesting");
+    let output = run(netsnip()
+        .arg("build")
+        .arg("--no-html")
+        .current_dir(book.path().join("docs/parts")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(book.path().join("book/markdown/chapter.md").is_file());
+}
+
+#[test]
+fn bad_root_exits_2() {
+    let missing = tempfile::tempdir().unwrap().path().join("no-such-book");
+    for command in ["build", "check"] {
+        let output = run(netsnip().arg(command).arg("--root").arg(&missing));
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains("is not a folder"),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+    let file = copy_fixture("plain");
+    let output = run(netsnip()
+        .arg("render")
+        .arg(file.path().join("broken.md"))
+        .arg("--root")
+        .arg(&missing));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn invalid_book_toml_exits_2() {
+    let root = fixture("bad-config");
+    for command in ["build", "check"] {
+        let output = run(netsnip().arg(command).arg("--root").arg(&root));
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let errors = stderr(&output);
+        assert!(
+            errors.starts_with("error: invalid `"),
+            "{command}: {errors}"
+        );
+        assert!(errors.contains("book.toml"), "{command}: {errors}");
+    }
+}
+
+#[test]
+fn out_equal_to_source_rejected() {
+    let book = copy_fixture("nesting");
+    let before = snapshot_tree(book.path());
+    for out in [
+        "docs",
+        "snippets",
+        "common",
+        ".",
+        "docs/site",
+        "nowhere/../docs",
+    ] {
+        let output = build(book.path(), &book.path().join(out));
+        assert_eq!(output.status.code(), Some(2), "--out {out}");
+        assert!(
+            stderr(&output).contains("choose another `--out`"),
+            "--out {out}: {}",
+            stderr(&output)
+        );
+    }
+    assert!(!book.path().join("nowhere").exists());
+    assert_eq!(snapshot_tree(book.path()), before, "nothing was written");
+}
+
+#[test]
+fn out_containing_source_rejected() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("book-root");
+    snapbox::dir::copy_template(fixture("nesting"), &root).unwrap();
+    let output = build(&root, parent.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("must not be, contain or lie inside"));
+    assert!(!parent.path().join("markdown").exists());
+}
+
+#[test]
+fn failed_build_keeps_previous_output() {
+    let book = copy_fixture("nesting");
+    let out = book.path().join("site");
+    let output = build(book.path(), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let before = snapshot_tree(&out);
+
+    fs::write(
+        book.path().join("docs/parts/detail.md"),
+        "!!!include(gone.yaml)!!!\n",
+    )
+    .unwrap();
+    let output = build(book.path(), &out);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("error[include-not-found]"));
+    assert_eq!(snapshot_tree(&out), before);
+}
+
+#[test]
+fn denied_warnings_keep_previous_output() {
+    // A warning turned fatal by `--deny warnings` fails the build like an error does.
+    let book = copy_fixture("nesting");
+    let out = book.path().join("site");
+    assert_eq!(build(book.path(), &out).status.code(), Some(0));
+    let before = snapshot_tree(&out);
+
+    fs::write(
+        book.path().join("docs/SUMMARY.md"),
+        "# Summary\n\n- [Chapter](chapter.md)\n- [Gone](gone.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        book.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n\n[preprocessor.netsnip]\n\
+         include-path = [\"snippets\", \"common\"]\n\n\
+         [preprocessor.netsnip.rules]\nchapter-not-found = \"warn\"\n",
+    )
+    .unwrap();
+    let output = run(netsnip()
+        .arg("build")
+        .arg("--root")
+        .arg(book.path())
+        .arg("--out")
+        .arg(&out)
+        .args(["--deny", "warnings"]));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(snapshot_tree(&out), before);
+}
+
+#[test]
+fn include_rules_cannot_be_lowered() {
+    let book = copy_fixture("problems");
+    fs::write(
+        book.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n\n[preprocessor.netsnip.rules]\ninclude-not-found = \"allow\"\n",
+    )
+    .unwrap();
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`include-not-found` cannot be lowered"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn summary_chapter_outside_source_rejected() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("book-root");
+    snapbox::dir::copy_template(fixture("nesting"), &root).unwrap();
+    fs::write(
+        parent.path().join("outside.md"),
+        "!!!include(settings.yaml)!!!\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("docs/SUMMARY.md"),
+        format!(
+            "# Summary\n\n- [Chapter](chapter.md)\n- [Up](../../outside.md)\n- [Abs]({})\n",
+            parent.path().join("outside.md").display()
+        ),
+    )
+    .unwrap();
+
+    let out = root.join("site");
+    let output = build(&root, &out);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let errors = stderr(&output);
+    assert_eq!(
+        errors.matches("error[chapter-outside-source]").count(),
+        2,
+        "{errors}"
+    );
+    assert_eq!(
+        fs::read_to_string(parent.path().join("outside.md")).unwrap(),
+        "!!!include(settings.yaml)!!!\n",
+        "the file outside the book is untouched"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn render_writes_stdout() {
+    let root = fixture("nesting");
+    let output = run(netsnip().arg("render").arg(root.join("docs/chapter.md")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = fs::read_to_string(root.join("expected/chapter.md")).unwrap();
+    assert_eq!(stdout(&output), expected);
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn render_writes_output_file() {
+    let book = copy_fixture("nesting");
+    let target = book.path().join("rendered/chapter.md");
+    let output = run(netsnip()
+        .arg("render")
+        .arg("docs/chapter.md")
+        .arg("-o")
+        .arg(&target)
+        .current_dir(book.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let expected = fs::read_to_string(book.path().join("expected/chapter.md")).unwrap();
+    assert_eq!(fs::read_to_string(&target).unwrap(), expected);
+}
+
+#[test]
+fn render_error_writes_nothing() {
+    let book = copy_fixture("plain");
+    let target = book.path().join("out.md");
+    fs::write(&target, "previous\n").unwrap();
+    let output = run(netsnip()
+        .arg("render")
+        .arg(book.path().join("broken.md"))
+        .arg("-o")
+        .arg(&target));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--> broken.md:3:12"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), "previous\n");
+}
+
+#[test]
+fn render_over_source_rejected() {
+    let book = copy_fixture("nesting");
+    for target in [
+        "docs/chapter.md",
+        "snippets/settings.yaml",
+        "docs/parts/detail.md",
+    ] {
+        let before = fs::read(book.path().join(target)).unwrap();
+        let output = run(netsnip()
+            .arg("render")
+            .arg("docs/chapter.md")
+            .arg("-o")
+            .arg(target)
+            .current_dir(book.path()));
+        assert_eq!(output.status.code(), Some(2), "-o {target}");
+        assert!(
+            stderr(&output).contains("would overwrite"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(book.path().join(target)).unwrap(), before);
+    }
+}
+
+#[test]
+fn render_plain_folder_guide() {
+    let book = copy_fixture("plain");
+    let output = run(netsnip()
+        .arg("render")
+        .arg("guide.md")
+        .current_dir(book.path().join("guides")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "# Guide\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: guide\n```\n"
+    );
+}
+
+#[test]
+fn check_plain_folder() {
+    let book = copy_fixture("plain");
+    let output = run(netsnip()
+        .arg("check")
+        .arg("guides")
+        .current_dir(book.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("checked 1 chapter, 1 directive"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!book.path().join("book").exists(), "check writes nothing");
+
+    let output = run(netsnip().arg("check").current_dir(book.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("--> broken.md:3:12"), "{errors}");
+    assert!(
+        errors.contains("checked 1 chapter"),
+        "only *.md directly inside: {errors}"
+    );
+}
+
+#[test]
+fn check_missing_path_exits_2() {
+    let root = fixture("nesting");
+    let output = run(netsnip()
+        .arg("check")
+        .arg("--root")
+        .arg(&root)
+        .arg(root.join("docs/no-such-chapter.md")));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no-such-chapter.md"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let book = copy_fixture("nesting");
+    let before = snapshot_tree(book.path());
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(snapshot_tree(book.path()), before);
+}

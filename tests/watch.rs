@@ -1,0 +1,556 @@
+//! `netsnip watch` driven through the real binary and a real file system watcher.
+//!
+//! Each test copies the fixture book in `tests/watch/book` to a temporary folder, starts the
+//! watcher on it, edits files the way editors save them, and waits for the status line that
+//! reports the rebuild before it asserts on the outputs. Waits are bounded, so a rebuild that
+//! never comes fails the test with everything the watcher printed, instead of hanging it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use netsnip::analysis;
+use netsnip::book::Book;
+use tempfile::TempDir;
+
+/// The longest wait for one expected rebuild or for the process to exit. Generous because
+/// the first build renders the HTML book and CI machines may be slow; a passing test waits
+/// only as long as the rebuild takes.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The chapter that includes both snippets.
+const NETWORKS: &str = "networks.md";
+
+/// A running `netsnip watch` on a private copy of the fixture book.
+struct Watch {
+    book: TempDir,
+    child: Child,
+    stderr: Receiver<String>,
+    /// Every line printed on stderr so far, shown when a test fails.
+    log: Vec<String>,
+}
+
+impl Watch {
+    /// Copies the fixture, starts the watcher with `args` and waits for the initial build.
+    fn start(args: &[&str]) -> (Self, String) {
+        let book = tempfile::tempdir().expect("create a temporary folder");
+        copy_folder(&fixture(), book.path());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netsnip"))
+            .arg("watch")
+            .arg("--root")
+            .arg(book.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start netsnip watch");
+
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            std::io::copy(&mut BufReader::new(stdout), &mut std::io::sink())
+        });
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+
+        let mut watch = Watch {
+            book,
+            child,
+            stderr: receiver,
+            log: Vec::new(),
+        };
+        let initial = watch.next_status("the initial build");
+        (watch, initial)
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.book.path().join(relative)
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The Markdown output of a chapter, or an empty string when it does not exist.
+    fn markdown(&self, chapter: &str) -> String {
+        let path = self.path("book/markdown").join(chapter);
+        std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    /// Waits for the next status line and returns it.
+    fn next_status(&mut self, expected: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match self.stderr.recv_timeout(remaining) {
+                Ok(line) => {
+                    self.log.push(line.clone());
+                    if is_status(&line) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    self.fail(&format!("timed out waiting for {expected}"))
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.fail(&format!("netsnip exited before {expected}"))
+                }
+            }
+        }
+    }
+
+    /// Waits for status lines until `done` accepts one. An editor's save may reach the
+    /// watcher as more than one batch, so a rebuild of a half-saved file may come first, and
+    /// the outputs `done` reads may already be those of a later rebuild than the line it gets.
+    fn wait_until(&mut self, expected: &str, done: impl Fn(&Watch, &str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            let status = self.next_status(expected);
+            if done(self, &status) {
+                return status;
+            }
+        }
+        self.fail(&format!("timed out waiting for {expected}"))
+    }
+
+    /// The lines printed after the last status line, which hold its findings.
+    fn findings(&mut self) -> String {
+        // The findings follow the status line at once; give the reader thread a moment.
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(300)) {
+            self.log.push(line);
+        }
+        let start = self
+            .log
+            .iter()
+            .rposition(|line| is_status(line))
+            .map_or(0, |i| i + 1);
+        self.log[start..].join("\n")
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and returns the exit code.
+    fn interrupt(mut self) -> i32 {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -INT failed");
+
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status
+                    .code()
+                    .expect("netsnip exited normally, not by a signal");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.fail("timed out waiting for netsnip to exit after SIGINT")
+    }
+
+    fn fail(&mut self, message: &str) -> ! {
+        while let Ok(line) = self.stderr.try_recv() {
+            self.log.push(line);
+        }
+        panic!("{message}; netsnip printed:\n{}", self.log.join("\n"));
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Status lines start with the time of day, `[HH:MM:SS] `.
+fn is_status(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() > 11
+        && bytes[0] == b'['
+        && bytes[9] == b']'
+        && bytes[1..9].iter().all(|&b| b.is_ascii_digit() || b == b':')
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/watch/book")
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const SETTINGS_9100: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: storage-network
+data:
+  mtu: \"9100\"
+";
+
+#[test]
+fn initial_build_writes_outputs() {
+    let (watch, initial) = Watch::start(&[]);
+
+    assert!(
+        initial.contains("initial build: rebuilt 2 of 2 chapters, 0 errors"),
+        "{initial}"
+    );
+    assert!(watch.markdown(NETWORKS).contains("mtu: \"9000\""));
+    assert!(watch.markdown("intro.md").contains("version 4.16"));
+    assert!(watch.path("book/html/networks.html").is_file());
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn snippet_edit_rebuilds_only_includers() {
+    let (mut watch, _) = Watch::start(&[]);
+    let intro_before = std::fs::metadata(watch.path("book/markdown/intro.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    let status = watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+
+    assert!(
+        status.contains("snippets/settings.yaml changed"),
+        "{status}"
+    );
+    assert!(
+        status.contains("rebuilt 1 of 2 chapters, 0 errors"),
+        "{status}"
+    );
+    let intro_after = std::fs::metadata(watch.path("book/markdown/intro.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        intro_before, intro_after,
+        "intro.md does not include the snippet"
+    );
+    let html = std::fs::read_to_string(watch.path("book/html/networks.html")).unwrap();
+    assert!(html.contains("9100"), "the HTML book is rebuilt too");
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn rename_over_save_rebuilds() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    watch.write("snippets/.settings.yaml.swp", SETTINGS_9100);
+    std::fs::rename(
+        watch.path("snippets/.settings.yaml.swp"),
+        watch.path("snippets/settings.yaml"),
+    )
+    .unwrap();
+    watch.wait_until("the rebuild after the rename", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn chunked_write_ends_in_correct_build() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    let mut file = std::fs::File::create(watch.path("snippets/settings.yaml")).unwrap();
+    for chunk in SETTINGS_9100.as_bytes().chunks(20) {
+        file.write_all(chunk).unwrap();
+        file.flush().unwrap();
+        // An editor flushing a large buffer: the pauses split the save across batches.
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    drop(file);
+    watch.wait_until("the rebuild after the last chunk", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn deleted_snippet_is_error_until_recreated() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    std::fs::remove_file(watch.path("snippets/management.yaml")).unwrap();
+    let status = watch.wait_until("the error about the deleted snippet", |_, s| {
+        s.contains("1 error")
+    });
+    assert!(
+        status.contains("kept the outputs of the last good build"),
+        "{status}"
+    );
+    let findings = watch.findings();
+    assert!(
+        findings.contains("included file `management.yaml` not found"),
+        "{findings}"
+    );
+    assert!(findings.contains("docs/networks.md:12:12"), "{findings}");
+    assert!(
+        watch.markdown(NETWORKS).contains("management-network"),
+        "the last good output stays"
+    );
+
+    watch.write(
+        "snippets/management.yaml",
+        &SETTINGS_9100.replace("storage", "recreated"),
+    );
+    let status = watch.wait_until("the rebuild after recreating the snippet", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("recreated-network")
+    });
+    assert!(status.contains("(1 fixed)"), "{status}");
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn unclosed_directive_reported_then_fixed() {
+    let (mut watch, _) = Watch::start(&[]);
+    let intro = std::fs::read_to_string(watch.path("docs/intro.md")).unwrap();
+
+    watch.write(
+        "docs/intro.md",
+        &format!("{intro}\nSee !!!include(settings.yaml\n"),
+    );
+    let status = watch.wait_until("the error about the directive", |_, s| {
+        s.contains("1 error")
+    });
+    assert!(
+        status.contains("docs/intro.md changed: rebuilt 1 of 2 chapters"),
+        "{status}"
+    );
+    let findings = watch.findings();
+    assert!(
+        findings.contains("malformed include directive"),
+        "{findings}"
+    );
+    assert!(findings.contains("docs/intro.md:5:5"), "{findings}");
+    assert!(
+        !watch.markdown("intro.md").contains("See"),
+        "the last good output stays"
+    );
+
+    watch.write(
+        "docs/intro.md",
+        &format!("{intro}\nSee !!!include(settings.yaml)!!!\n"),
+    );
+    let status = watch.wait_until("the rebuild after the fix", |w, s| {
+        s.contains(" 0 errors") && w.markdown("intro.md").contains("storage-network")
+    });
+    assert!(status.contains("(1 fixed)"), "{status}");
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn interrupt_after_failed_build_exits_1() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    watch.write(
+        "docs/networks.md",
+        "# Networks\n\n!!!include(missing.yaml)!!!\n",
+    );
+    watch.wait_until("the error about the missing file", |_, s| {
+        s.contains("1 error")
+    });
+
+    assert_eq!(watch.interrupt(), 1);
+}
+
+#[test]
+fn broken_yaml_reported_then_fixed() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    watch.write(
+        "snippets/settings.yaml",
+        "apiVersion: v1\nkind: ConfigMap\ndata: [unclosed\n",
+    );
+    let status = watch.wait_until("the error about the YAML", |_, s| s.contains("error"));
+    assert!(!status.contains(" 0 errors"), "{status}");
+    assert!(
+        status.contains("kept the outputs of the last good build"),
+        "{status}"
+    );
+    let findings = watch.findings();
+    assert!(findings.contains("snippets/settings.yaml:"), "{findings}");
+    assert!(
+        findings.contains("included from docs/networks.md"),
+        "{findings}"
+    );
+    assert!(
+        watch.markdown(NETWORKS).contains("mtu: \"9000\""),
+        "the last good output stays"
+    );
+
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    watch.wait_until("the rebuild after the fix", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn new_chapter_in_summary_is_built_and_watched() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    watch.write(
+        "docs/routes.md",
+        "# Routes\n\n```\n!!!include(management.yaml)!!!\n```\n",
+    );
+    let summary = std::fs::read_to_string(watch.path("docs/SUMMARY.md")).unwrap();
+    watch.write(
+        "docs/SUMMARY.md",
+        &format!("{summary}- [Routes](routes.md)\n"),
+    );
+    let status = watch.wait_until("the rebuild with the new chapter", |w, s| {
+        s.contains(" 0 errors") && w.markdown("routes.md").contains("management-network")
+    });
+    assert!(
+        status.contains("rebuilt 3 of 3 chapters, 0 errors"),
+        "{status}"
+    );
+    assert!(watch.path("book/html/routes.html").is_file());
+
+    watch.write(
+        "snippets/management.yaml",
+        &SETTINGS_9100.replace("storage", "changed"),
+    );
+    let status = watch.wait_until("the rebuild after the snippet edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("routes.md").contains("changed-network")
+    });
+    assert!(status.contains("rebuilt 2 of 3 chapters"), "{status}");
+    assert!(watch.markdown(NETWORKS).contains("changed-network"));
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn include_outside_source_folders_is_watched() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    watch.write(
+        "shared/notice.md",
+        "These guides apply to version 4.18 and later.\n",
+    );
+    let status = watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("intro.md").contains("4.18")
+    });
+
+    assert!(
+        status.contains("shared/notice.md changed: rebuilt 1 of 2 chapters"),
+        "{status}"
+    );
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn deleted_snippet_folder_recovers() {
+    let (mut watch, _) = Watch::start(&[]);
+
+    std::fs::remove_dir_all(watch.path("snippets")).unwrap();
+    let status = watch.wait_until("the errors about the deleted folder", |_, s| {
+        s.contains("2 errors")
+    });
+    assert!(
+        status.contains("kept the outputs of the last good build"),
+        "{status}"
+    );
+
+    copy_folder(&fixture().join("snippets"), &watch.path("snippets"));
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    watch.wait_until("the rebuild after restoring the folder", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn invalid_book_toml_keeps_watching() {
+    let (mut watch, _) = Watch::start(&[]);
+    let config = std::fs::read_to_string(watch.path("book.toml")).unwrap();
+
+    watch.write("book.toml", "[book\n");
+    let status = watch.wait_until("the error about book.toml", |_, s| s.contains("1 error"));
+    assert!(status.contains("book.toml changed"), "{status}");
+    let findings = watch.findings();
+    assert!(
+        findings.contains("the book could not be loaded"),
+        "{findings}"
+    );
+
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    watch.write("book.toml", &config);
+    watch.wait_until("the rebuild after the fix", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn poll_mode_sees_edits() {
+    let (mut watch, initial) = Watch::start(&["--poll"]);
+    assert!(initial.contains("0 errors"), "{initial}");
+
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    let status = watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+
+    assert!(status.contains("rebuilt 1 of 2 chapters"), "{status}");
+    assert_eq!(watch.interrupt(), 0);
+}
+
+/// The incremental path (per-chapter expansion, snippet cache, book-level findings) must find
+/// what the whole-book pass finds, or `watch` and `build` would disagree.
+#[test]
+fn incremental_findings_match_whole_book_pass() {
+    let books = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books");
+    for root in [fixture(), books.join("problems"), books.join("nesting")] {
+        let book = Book::load(&root).unwrap();
+        let whole = analysis::analyze(&book);
+
+        let chapters: Vec<_> = book
+            .chapters
+            .iter()
+            .map(|chapter| analysis::expand_chapter(&book, chapter))
+            .collect();
+        let snippets = analysis::revalidate_snippets(&chapters, Vec::new());
+        let cached = analysis::revalidate_snippets(&chapters, snippets);
+        let findings = analysis::collect_findings(&book, &chapters, &cached);
+
+        let render = |diagnostics: &[netsnip::diagnostic::Diagnostic]| -> Vec<String> {
+            diagnostics
+                .iter()
+                .map(|d| netsnip::diagnostic::render(d, Default::default(), false))
+                .collect()
+        };
+        assert_eq!(
+            render(&whole.diagnostics),
+            render(&findings),
+            "{}",
+            root.display()
+        );
+        assert_eq!(whole.snippets.len(), cached.len(), "{}", root.display());
+    }
+}
