@@ -61,6 +61,30 @@ pub struct RenderOptions {
     pub report: ReportOptions,
 }
 
+/// Prints every rule as `id  level  summary`, one per line, in registry order.
+pub fn list_rules() -> ExitCode {
+    let width = crate::rules::all()
+        .map(|rule| rule.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for rule in crate::rules::all() {
+        let level = match rule.default {
+            crate::rules::Level::Allow => "allow",
+            crate::rules::Level::Warn => "warn",
+            crate::rules::Level::Deny => "deny",
+        };
+        text.push_str(&format!(
+            "{:width$}  {level:5}  {}\n",
+            rule.id, rule.summary
+        ));
+    }
+    match write_stdout(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(crate::report::EXIT_FAILURE),
+    }
+}
+
 /// Expands and validates everything, writes nothing.
 pub fn check(options: &CheckOptions) -> Result<ExitCode> {
     let book = load_for_check(options)?;
@@ -122,8 +146,8 @@ pub fn render(options: &RenderOptions) -> Result<ExitCode> {
     Ok(reporter.exit_code())
 }
 
-/// The canonical book root for `render`: `--root`, else the folder holding `book.toml` at or
-/// above the file, else the file's own folder. The file must lie inside it.
+/// Finds the canonical book root for `render`: `--root`, else the folder with `book.toml` at or
+/// above the file, else the file's own folder. Rejects a file outside that root.
 fn render_root(options: &RenderOptions) -> Result<PathBuf> {
     let file = output::absolute(&options.file);
     let folder = file.parent().unwrap_or(Path::new("/"));

@@ -185,9 +185,9 @@ fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     text
 }
 
-/// The whole lines of `file` that hold `labels`. Only they are handed to the renderer, whose
-/// work grows with the text it is given, so that a thousand findings in a 10 MB chapter do not
-/// each process the whole chapter.
+/// Returns the whole lines of `file` that contain `labels`. Only they are handed to the
+/// renderer, whose work grows with the text it is given, so that a thousand findings in a
+/// 10 MB chapter do not each process the whole chapter.
 fn excerpt(file: &SourceFile, labels: &[(usize, &Label)]) -> Range<usize> {
     let first = labels.iter().map(|(_, l)| l.span.start).min().unwrap_or(0);
     let last = labels.iter().map(|(_, l)| l.span.end).max().unwrap_or(0);
@@ -196,10 +196,13 @@ fn excerpt(file: &SourceFile, labels: &[(usize, &Label)]) -> Range<usize> {
     start..end.max(start)
 }
 
+/// Labels of one file, each with its index in the finding (index 0 is the primary label).
+type FileLabels<'a> = (&'a Arc<SourceFile>, Vec<(usize, &'a Label)>);
+
 /// Groups labels by file in order of first appearance, keeping each label's index so the
 /// primary one stays marked as such.
-fn labels_by_file(labels: &[Label]) -> Vec<(&Arc<SourceFile>, Vec<(usize, &Label)>)> {
-    let mut groups: Vec<(&Arc<SourceFile>, Vec<(usize, &Label)>)> = Vec::new();
+fn labels_by_file(labels: &[Label]) -> Vec<FileLabels<'_>> {
+    let mut groups: Vec<FileLabels<'_>> = Vec::new();
     for (index, label) in labels.iter().enumerate() {
         match groups
             .iter_mut()

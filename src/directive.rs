@@ -128,9 +128,10 @@ fn fences_with_directives(fences: Vec<Fence>, directives: &[Directive]) -> Vec<F
     kept
 }
 
-/// The pulldown-cmark extensions mdBook 0.5 enables (`mdbook-markdown`'s `new_cmark_parser`),
-/// so that code spans are found where the book's renderer finds them: with tables on, the
-/// pipes of a table row split it into cells before code spans are matched.
+/// Returns the pulldown-cmark extensions that mdBook 0.5 enables (`new_cmark_parser` in
+/// `mdbook-markdown` 0.5.4), so that code spans are found where the book's renderer finds them.
+/// With tables on, for example, the pipes of a table row split it into cells before code spans
+/// are matched.
 fn mdbook_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -224,9 +225,9 @@ fn inside_any(ranges: &[Range<usize>], offset: usize) -> bool {
 }
 
 /// Parses the directive that starts at `start`. Returns `None` when the text there is not
-/// an attempt at a directive at all: `!!!` not followed by the keyword as a whole word, or the
-/// keyword followed by neither `(` nor a closing `!!!` on the line, as in "Wow!!! Include the
-/// NAD too."
+/// an attempt at a directive at all. That is `!!!` not followed by the keyword as a whole word,
+/// or the keyword followed by neither `(` nor a closing `!!!` on the line, as in "Wow!!!
+/// Include the NAD too."
 ///
 /// The work done is bounded by the directive's own length, or by the rest of the line when
 /// the directive is malformed (the scan then resumes after that line), so a long line with
@@ -277,7 +278,7 @@ fn parse_at(text: &str, start: usize) -> Option<Result<Directive, Malformed>> {
     }))
 }
 
-/// The end of the line holding `offset`, before its `\n` or `\r\n`.
+/// Returns the end of the line that contains `offset`, before its `\n` or `\r\n`.
 fn line_end(text: &str, offset: usize) -> usize {
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     if end > offset && text.as_bytes()[end - 1] == b'\r' {
@@ -392,6 +393,35 @@ mod tests {
         assert!(found.directives.is_empty());
         assert_eq!(found.malformed.len(), 1);
         assert_eq!(found.malformed[0].span, 0..17);
+    }
+
+    #[test]
+    fn closing_fence_found_inside_block_quote() {
+        let text = "> ```\n> !!!include(a.yaml)!!!\n> ```\n";
+        let found = scan(text);
+        let closing = found.fences[0].closing.clone().expect("closed");
+        assert_eq!(&text[closing.clone()], "```");
+        assert_eq!(closing.start, text.rfind("```").unwrap());
+        assert_eq!(found.fences[0].directives, 0..1);
+    }
+
+    #[test]
+    fn prose_after_markers_is_not_an_attempt() {
+        let found = scan("Wow!!! Include the NAD.\nGreat!!!Included!!!\n");
+        assert!(found.malformed.is_empty());
+        let found = scan("!!!include a.yaml!!!\n");
+        assert_eq!(found.malformed[0].problem, "expected `(` after `include`");
+    }
+
+    #[test]
+    fn no_break_space_is_malformed() {
+        let found = scan("!!!\u{a0}include(a.yaml)!!!\r\n");
+        assert!(found.directives.is_empty());
+        assert_eq!(
+            found.malformed[0].span,
+            0..23,
+            "the span stops before `\\r`"
+        );
     }
 
     #[test]

@@ -71,6 +71,8 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// List every rule with its default level and what it checks.
+    Rules,
     /// Run as an mdBook preprocessor (called by `mdbook build` and `mdbook serve`).
     Mdbook {
         #[command(subcommand)]
@@ -177,6 +179,7 @@ fn main() -> ExitCode {
             command: Some(MdbookCommand::Supports { renderer }),
         } => Ok(netsnip::preprocessor::supports(renderer)),
         Command::Mdbook { command: None } => netsnip::preprocessor::run(),
+        Command::Rules => Ok(commands::list_rules()),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error}");

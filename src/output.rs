@@ -40,10 +40,9 @@ pub fn check_output_folder(book: &Book, out: &Path) -> Result<()> {
 
 /// The absolute form of `path`, canonical as far as it exists.
 ///
-/// Components are resolved one at a time, as the operating system does: a symbolic link is
-/// followed before a `..` after it, and `..` after a folder that does not exist yet cancels
-/// that folder, which is where `create_dir_all` will put it (`OUT/new/../docs` is
-/// `OUT/docs`).
+/// Components are resolved one at a time, as the operating system does, so a symbolic link is
+/// followed before a `..` after it. A `..` after a folder that does not exist yet cancels that
+/// folder, because `create_dir_all` will create it there: `OUT/new/../docs` is `OUT/docs`.
 pub fn absolute(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut resolved = PathBuf::new();

@@ -62,9 +62,12 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line_index];
-        let column = self.text[line_start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count();
+        let mut before = &self.text[line_start..floor_char_boundary(&self.text, offset)];
+        // Editors do not show a byte order mark, so it takes no column.
+        if line_start == 0 {
+            before = before.strip_prefix('\u{feff}').unwrap_or(before);
+        }
+        let column = before.chars().count();
         Location {
             line: line_index + 1,
             column: column + 1,
@@ -77,6 +80,10 @@ impl SourceFile {
         let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let mut line_start = line_start;
+        if line_start == 0 && self.text.starts_with('\u{feff}') {
+            line_start = '\u{feff}'.len_utf8();
+        }
         let line_text = &self.text[line_start..self.line_end(line_start)];
         let within = line_text
             .char_indices()
@@ -125,6 +132,12 @@ mod tests {
         assert_eq!(source.location(0), Location { line: 1, column: 1 });
         assert_eq!(source.location(3), Location { line: 2, column: 1 });
         assert_eq!(source.location(6), Location { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn location_skips_byte_order_mark() {
+        let source = file("\u{feff}ab\n");
+        assert_eq!(source.location(4), Location { line: 1, column: 2 });
     }
 
     #[test]

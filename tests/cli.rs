@@ -50,7 +50,7 @@ fn build(root: &Path, out: &Path) -> Output {
         .arg(out))
 }
 
-/// Every file under `folder` with its bytes, sorted by path.
+/// Reads every file under `folder` with its bytes, sorted by path.
 fn snapshot_tree(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_path_buf()];

@@ -48,7 +48,7 @@ fn copy_fixture(name: &str) -> TempDir {
     folder
 }
 
-/// A temporary plain folder holding `files` (path, contents).
+/// Creates a temporary plain folder containing `files` (path, contents).
 fn folder_with(files: &[(&str, &[u8])]) -> TempDir {
     let folder = tempfile::tempdir().expect("temporary folder");
     for (path, contents) in files {
@@ -434,8 +434,8 @@ fn fifo_rejected_without_blocking() {
     let book = folder_with(&[("guide.md", b"!!!include(pipe.yaml)!!!\n")]);
     fs::create_dir(book.path().join("snippets")).unwrap();
     let fifo = book.path().join("snippets/pipe.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(status.is_ok_and(|status| status.success()), "mkfifo failed");
 
     // Before the fix, reading the FIFO blocked until a writer came, which never happens here.
     let output = render(book.path(), "guide.md");

@@ -1,5 +1,5 @@
-//! The diagnostics of expansion: one constructor per way a directive can fail, each pointing
-//! at the directive in the file that holds it and saying what to do.
+//! The diagnostics of expansion: one constructor per way a directive can fail. Each points at
+//! the directive in the file that contains it and gives the fix.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -164,7 +164,7 @@ pub(super) fn too_large(file: &Arc<SourceFile>, directive: &Directive) -> Diagno
     )
 }
 
-/// The note that says how the file holding a problem is reached from the chapter, as
+/// Builds the note that shows how the chapter reaches the file with a problem, as the
 /// `path:line:column` of each directive on the way, innermost first.
 pub(super) fn included_from(chain: &[Arc<SourceFile>], via: &[usize]) -> Option<String> {
     let (file, outer) = chain.split_last()?;

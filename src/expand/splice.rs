@@ -57,10 +57,10 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 
 /// The prefix that keeps the lines after the first inside the containers the directive is in.
 ///
-/// When only container syntax precedes the directive on its line (indentation, block quote
-/// markers `>`, list markers `-`, `*`, `+`, `1.` or `1)`), continuation lines repeat it with
-/// each list marker turned into spaces of the same width: `> - ` gives `>   `. Anything else
-/// before the directive, such as prose, gives no prefix.
+/// Container syntax is indentation, block quote markers `>` and list markers `-`, `*`, `+`,
+/// `1.` or `1)`. When only such syntax precedes the directive on its line, continuation lines
+/// repeat it with each list marker turned into spaces of the same width, so `> - ` gives
+/// `>   `. Anything else before the directive, such as prose, gives no prefix.
 fn continuation_prefix(text: &str, offset: usize) -> String {
     // Scanning back stops at the first character that cannot be container syntax, so the
     // cost is bounded by the prefix, not by the length of the line.
@@ -174,8 +174,8 @@ fn fence_edits(
     edits
 }
 
-/// The language for a fence with no info string that holds only directives, all resolved, all
-/// naming files of one extension. Block quote markers around the directives count as white
+/// Returns the language for a fence with no info string that contains only directives, all
+/// resolved, all naming files of one extension. Block quote markers around the directives count as white
 /// space.
 fn fence_language(
     text: &str,
@@ -251,7 +251,7 @@ fn longest_marker_run(text: &str, marker: char) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::longest_marker_run;
+    use super::*;
 
     #[test]
     fn marker_run_counts_only_line_starts() {
@@ -260,5 +260,29 @@ mod tests {
         assert_eq!(longest_marker_run("~~~~\n", '`'), 0);
         assert_eq!(longest_marker_run("``\n~~~\n", '~'), 3);
         assert_eq!(longest_marker_run("", '`'), 0);
+    }
+
+    #[test]
+    fn continuation_of_container_prefixes() {
+        assert_eq!(container_continuation("   ").as_deref(), Some("   "));
+        assert_eq!(container_continuation("> - ").as_deref(), Some(">   "));
+        assert_eq!(container_continuation("10. ").as_deref(), Some("    "));
+        assert_eq!(container_continuation("\t* ").as_deref(), Some("\t  "));
+        assert_eq!(container_continuation("1.5 "), None);
+        assert_eq!(container_continuation("-- "), None);
+    }
+
+    #[test]
+    fn prefix_only_when_nothing_else_precedes() {
+        let text = "See !!!x\n- !!!y\nCafé - !!!z";
+        assert_eq!(continuation_prefix(text, text.find("!!!x").unwrap()), "");
+        assert_eq!(continuation_prefix(text, text.find("!!!y").unwrap()), "  ");
+        assert_eq!(continuation_prefix(text, text.find("!!!z").unwrap()), "");
+    }
+
+    #[test]
+    fn empty_lines_get_bare_prefix() {
+        assert_eq!(prefix_lines("a\n\nb", "> "), "a\n>\n> b");
+        assert_eq!(prefix_lines("a\r\n\r\nb", "  "), "a\r\n\r\n  b");
     }
 }
