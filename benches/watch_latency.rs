@@ -9,9 +9,9 @@
 //! The book is copied to a temporary folder first, so the benchmark never edits it. Each edit
 //! rewrites the first snippet that a chapter includes with a new trailing YAML comment, then
 //! reads the chapter's output every millisecond until the comment appears there. The next edit
-//! starts only after the watcher's status line for the previous one, so every figure covers
-//! one debounce interval, one incremental rebuild and one atomic write of the Markdown file,
-//! and never the HTML rendering of the rebuild before it.
+//! starts only after the watcher's status line for the previous one. So every figure covers
+//! one debounce interval, one incremental rebuild and the atomic writes of the Markdown files,
+//! but not the HTML rendering that follows each rebuild.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 use netsnip::analysis;
 use netsnip::commands::load_book;
 
-/// Edits measured when the command line does not say.
+/// Edits measured when the command line gives no count.
 const DEFAULT_EDITS: usize = 50;
 
-/// The longest wait for one rebuild or for the initial build before the benchmark gives up.
+/// The maximum wait for one rebuild or for the initial build before the benchmark gives up.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 fn main() {

@@ -196,7 +196,7 @@ pub fn expand_chapter(book: &Book, chapter: &Chapter) -> ExpandedChapter {
 
 /// Validates each distinct YAML snippet that `chapters` include, in the order they are first
 /// included. A snippet of `previous` whose file has the same path and text is reused, so an
-/// incremental rebuild parses only the snippets that changed; the others are dropped.
+/// incremental rebuild parses only the snippets that changed. Unused snippets are dropped.
 pub fn revalidate_snippets(chapters: &[ExpandedChapter], previous: Vec<Snippet>) -> Vec<Snippet> {
     let mut cached: HashMap<PathBuf, Snippet> = previous
         .into_iter()
@@ -248,7 +248,7 @@ pub fn collect_findings(
     apply_levels(diagnostics, &book.config.rules)
 }
 
-/// The first inclusion of each distinct YAML file, in book order.
+/// Returns the first inclusion of each distinct YAML file, in book order.
 fn first_yaml_inclusions(chapters: &[ExpandedChapter]) -> Vec<&Inclusion> {
     let mut seen = std::collections::HashSet::new();
     chapters

@@ -15,7 +15,7 @@ use netsnip::analysis;
 use netsnip::book::Book;
 use tempfile::TempDir;
 
-/// The longest wait for one expected rebuild or for the process to exit. Generous because
+/// The maximum wait for one expected rebuild or for the process to exit. Generous because
 /// the first build renders the HTML book and CI machines may be slow; a passing test waits
 /// only as long as the rebuild takes.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -83,7 +83,7 @@ impl Watch {
         std::fs::write(path, text).unwrap();
     }
 
-    /// The Markdown output of a chapter, or an empty string when it does not exist.
+    /// Returns the Markdown output of a chapter, or an empty string when it does not exist.
     fn markdown(&self, chapter: &str) -> String {
         let path = self.path("book/markdown").join(chapter);
         std::fs::read_to_string(path).unwrap_or_default()
@@ -125,7 +125,7 @@ impl Watch {
         self.fail(&format!("timed out waiting for {expected}"))
     }
 
-    /// The lines printed after the last status line, which hold its findings.
+    /// Returns the lines printed after the last status line, which contain its findings.
     fn findings(&mut self) -> String {
         // The findings follow the status line at once; give the reader thread a moment.
         while let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(300)) {
@@ -526,8 +526,15 @@ fn poll_mode_sees_edits() {
 #[test]
 fn incremental_findings_match_whole_book_pass() {
     let books = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books");
-    for root in [fixture(), books.join("problems"), books.join("nesting")] {
-        let book = Book::load(&root).unwrap();
+    let mut roots = vec![fixture()];
+    for entry in std::fs::read_dir(books).unwrap() {
+        roots.push(entry.unwrap().path());
+    }
+    for root in roots {
+        // Books without book.toml or with an invalid one do not load, in either pass.
+        let Ok(book) = Book::load(&root) else {
+            continue;
+        };
         let whole = analysis::analyze(&book);
 
         let chapters: Vec<_> = book

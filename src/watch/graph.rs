@@ -73,7 +73,7 @@ impl IncludeGraph {
         }
     }
 
-    /// The known files at `path` or, when `path` is a folder, under it. A folder that was
+    /// Returns the known files at `path` or, when `path` is a folder, under it. A folder that was
     /// renamed or deleted is reported by its own path, so its files are found by prefix.
     pub fn files_under<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
         // Paths order component by component, so the files under `path` directly follow it.
@@ -83,12 +83,12 @@ impl IncludeGraph {
             .take_while(move |file| file.starts_with(path))
     }
 
-    /// Whether any known file is at or under `path`.
+    /// Returns whether any known file is at or under `path`.
     pub fn knows(&self, path: &Path) -> bool {
         self.files_under(path).next().is_some()
     }
 
-    /// The chapters that depend on a file at or under `path`.
+    /// Returns the chapters that depend on a file at or under `path`.
     pub fn dependents(&self, path: &Path) -> BTreeSet<usize> {
         self.files_under(path)
             .flat_map(|file| &self.dependents[file])
@@ -96,7 +96,7 @@ impl IncludeGraph {
             .collect()
     }
 
-    /// The chapters that depend on a file named `name` in any folder. A new file of that name
+    /// Returns the chapters that depend on a file named `name` in any folder. A new file of that name
     /// may shadow the one they include, because directives resolve against the including
     /// file's folder before the include path.
     pub fn dependents_by_name(&self, name: &OsStr) -> BTreeSet<usize> {
@@ -113,7 +113,7 @@ impl IncludeGraph {
         &self.unresolved
     }
 
-    /// Every file some chapter depends on.
+    /// Returns every file some chapter depends on.
     pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
         self.dependents.keys()
     }

@@ -34,7 +34,7 @@ pub struct WatchOptions {
     pub report: ReportOptions,
 }
 
-/// What the main loop receives.
+/// A message to the main loop.
 pub(crate) enum Message {
     /// A batch of debounced events, or the watcher's errors.
     Events(DebounceEventResult),
@@ -43,7 +43,7 @@ pub(crate) enum Message {
 }
 
 /// Builds once, then rebuilds on every change until interrupted. Returns exit code 0 when
-/// the last build was clean and 1 otherwise; fails only when the book cannot be loaded at the
+/// the last build was clean and 1 otherwise. Fails only when the book cannot be loaded at the
 /// start or the watcher cannot be started.
 pub fn run(options: &WatchOptions) -> Result<ExitCode> {
     let (sender, receiver) = mpsc::channel();
@@ -109,7 +109,7 @@ fn add_events(changes: &mut Changes, result: DebounceEventResult) {
                 changes.paths.extend(event.event.paths);
             }
         }
-        // Errors of the watcher itself, such as a watched folder that was deleted; watching
+        // Errors of the watcher itself, such as a watched folder that was deleted. Watching
         // goes on for the other folders, and the next reload watches the folder again.
         Err(errors) => {
             for error in errors {

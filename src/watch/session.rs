@@ -1,6 +1,6 @@
 //! The build state watch mode keeps between rebuilds, and the rebuild itself.
 //!
-//! A session holds the loaded book, the expansion of every chapter, the validated snippets
+//! A session keeps the loaded book, the expansion of every chapter, the validated snippets
 //! and the include graph. An edit to a chapter, an included Markdown file or a snippet
 //! re-expands only the chapters that depend on it, reuses every snippet whose text is
 //! unchanged, and then runs the book-level step ([`analysis::collect_findings`]) over the
@@ -45,7 +45,7 @@ pub struct Rebuild {
     started: Instant,
 }
 
-/// What one batch of changes requires.
+/// The work one batch of changes requires.
 enum Plan {
     /// Reload the book and rebuild every chapter.
     Reload,
@@ -66,7 +66,7 @@ pub struct Session {
     /// Whether the whole Markdown folder must be rewritten, because the last reload may have
     /// added, removed or renamed chapters, or changed `SUMMARY.md`.
     stale_all: bool,
-    /// The error of the last reload; while it is set, nothing is written and every change
+    /// The error of the last reload. While it is set, nothing is written and every change
     /// retries the reload.
     load_error: Option<Error>,
     findings: Findings,
@@ -277,21 +277,14 @@ impl Session {
     /// Writes the outputs if the build has no errors, then prints the status line and the
     /// findings.
     pub fn publish(&mut self, rebuild: Rebuild) {
-        let Rebuild {
-            trigger,
-            rebuilt,
-            started,
-        } = rebuild;
         if let Some(error) = &self.load_error {
             let status = Status {
-                trigger,
                 rebuilt: 0,
-                chapters: self.analysis.chapters.len(),
                 errors: 1,
                 warnings: 0,
                 fixed: 0,
                 outputs: Outputs::Kept,
-                elapsed: started.elapsed(),
+                ..self.status(rebuild)
             };
             print_status(&status, self.report.format);
             eprintln!("error: the book could not be loaded: {error}");
@@ -308,27 +301,38 @@ impl Session {
             }
         };
 
-        let mut reporter = Reporter::new(self.report.format, self.report.deny_warnings);
         let summary = self.analysis.summary();
         let status = Status {
-            trigger,
-            rebuilt,
-            chapters: self.analysis.chapters.len(),
             errors: summary.errors + usize::from(write_error.is_some()),
             warnings: summary.warnings,
             fixed: self.findings.replace(&self.analysis.diagnostics),
             outputs,
-            elapsed: started.elapsed(),
+            ..self.status(rebuild)
         };
         print_status(&status, self.report.format);
         if let Some(error) = &write_error {
             eprintln!("error: {error}");
         }
+        let mut reporter = Reporter::new(self.report.format, self.report.deny_warnings);
         reporter.report_all(&self.analysis.diagnostics);
         if self.report.format == MessageFormat::Json {
             reporter.summarize("built", &summary);
         }
         self.clean = write_error.is_none() && !reporter.failed();
+    }
+
+    /// The status of `rebuild` with no findings counted yet.
+    fn status(&self, rebuild: Rebuild) -> Status {
+        Status {
+            trigger: rebuild.trigger,
+            rebuilt: rebuild.rebuilt,
+            chapters: self.analysis.chapters.len(),
+            errors: 0,
+            warnings: 0,
+            fixed: 0,
+            outputs: Outputs::Unchanged,
+            elapsed: rebuild.started.elapsed(),
+        }
     }
 
     /// Writes the Markdown of the stale chapters, or of all chapters after a reload, and the
@@ -349,6 +353,8 @@ impl Session {
             return Ok(Outputs::Unchanged);
         }
 
+        // NOTE: the HTML book is rendered on the main thread, so an edit made while mdBook
+        // renders waits for it; rendering a book of 1000 chapters takes about 12 s.
         let html = self.book.summary.is_some();
         if html {
             write_html(&self.book, &self.analysis, &self.out)?;

@@ -11,7 +11,7 @@ use crate::files::display_path;
 /// How many changed paths the status line names before it summarizes the rest.
 const NAMED_CHANGES: usize = 3;
 
-/// What a rebuild did with the output folder.
+/// The effect of a rebuild on the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outputs {
     /// Wrote this many Markdown files, and the HTML book when `html` is set.
@@ -25,7 +25,7 @@ pub enum Outputs {
 /// The facts of one rebuild.
 #[derive(Debug, Clone)]
 pub struct Status {
-    /// What triggered the rebuild, as printed.
+    /// The cause of the rebuild, as printed.
     pub trigger: String,
     /// Chapters re-expanded.
     pub rebuilt: usize,
@@ -37,7 +37,7 @@ pub struct Status {
     pub warnings: usize,
     /// Findings of the previous rebuild that are gone.
     pub fixed: usize,
-    /// What happened to the outputs.
+    /// The effect on the outputs.
     pub outputs: Outputs,
     /// Wall-clock time from receiving the events to the end of the writes.
     pub elapsed: Duration,
@@ -82,7 +82,7 @@ fn describe_outputs(outputs: &Outputs) -> String {
     }
 }
 
-/// The local time as `HH:MM:SS`; UTC when the system time zone cannot be determined.
+/// Formats the local time as `HH:MM:SS`, in UTC when the system time zone is unknown.
 fn time_of_day() -> String {
     jiff::Zoned::now().strftime("%H:%M:%S").to_string()
 }
@@ -106,7 +106,7 @@ pub fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
     format!("{text} changed")
 }
 
-/// What identifies a finding across rebuilds: its rule, message and primary position.
+/// The identity of a finding across rebuilds: its rule, message and primary position.
 type FindingKey = (&'static str, String, Option<(String, usize)>);
 
 /// The findings of the last rebuild, remembered to count the ones the next rebuild fixed.

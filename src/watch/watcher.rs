@@ -1,5 +1,5 @@
 //! The file system watcher: notify's native or polling watcher behind a debouncer, and the
-//! bookkeeping that keeps the watched folders equal to the list the session asks for.
+//! bookkeeping that keeps the watched folders equal to the list the session requests.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// How long the debouncer waits for a path to go quiet before it hands over its events. One
 /// save by an editor (a temporary file renamed over the original, a delete and recreate, a
-/// write in several chunks) usually completes well within it, so it arrives as one batch; a
+/// write in several chunks) usually completes well within it, so it arrives as one batch. A
 /// save that takes longer leads to a second rebuild, which ends in the same outputs.
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
@@ -39,7 +39,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts a watcher with nothing watched yet. `poll` chooses notify's polling watcher,
-    /// which compares file contents, so it also sees edits that keep the modification time.
+    /// which compares file contents, so it also detects edits that keep the modification time.
     pub fn new(poll: bool, sender: Sender<Message>) -> Result<Self> {
         let handler = move |result: DebounceEventResult| {
             // The receiver is gone only while the main loop shuts down.
