@@ -102,7 +102,7 @@ impl Shape {
     /// Rejects shapes that cannot give every network its own VLAN or that need a chapter to
     /// include a snippet twice.
     pub fn validate(&self) -> Result<(), String> {
-        if self.snippets < 2 || self.snippets % 2 != 0 {
+        if self.snippets < 2 || !self.snippets.is_multiple_of(2) {
             return Err(format!(
                 "--snippets must be an even number of at least 2, not {}",
                 self.snippets
@@ -172,13 +172,13 @@ pub fn write_book(shape: Shape, out: &Path) -> io::Result<Written> {
     Ok(written)
 }
 
-/// Makes `out` an empty folder, refusing to empty one this generator did not write.
+/// Makes `out` an empty folder, rejecting a non-empty one this generator did not write.
 fn prepare_folder(out: &Path) -> io::Result<()> {
     if out.exists() {
         let is_empty = fs::read_dir(out)?.next().is_none();
         if !is_empty && !out.join(MARKER).is_file() {
             return Err(io::Error::other(format!(
-                "`{}` is not empty and holds no `{MARKER}`; choose a new folder",
+                "`{}` is not empty and contains no `{MARKER}`; choose a new folder",
                 out.display()
             )));
         }
@@ -247,7 +247,7 @@ struct Network {
     localnet: String,
     nad: String,
     namespace: String,
-    /// The first two octets of the network's `/24`, as `10.A.B`.
+    /// The first three octets of the network's `/24`, as `10.A.B`.
     prefix: String,
     nad_mtu: usize,
 }
@@ -271,11 +271,11 @@ impl Network {
             nad: format!("nad-{k:04}"),
             namespace,
             prefix: format!("10.{}.{}", k / 250, k % 250),
-            nad_mtu: if k % 2 == 0 { 1500 } else { NIC_MTU },
+            nad_mtu: if k.is_multiple_of(2) { 1500 } else { NIC_MTU },
         }
     }
 
-    /// The NNCP: the NIC, the bridge with the host's access port, and the bridge mapping.
+    /// Returns the NNCP: the NIC, the bridge with the host's access port, and the bridge mapping.
     fn policy(&self) -> String {
         let mut text = comment_block(self.k, 4 + self.k % 18);
         let _ = write!(
@@ -341,7 +341,7 @@ spec:
         text
     }
 
-    /// The NAD: a localnet on the network's VLAN with a `/26` above the host addresses.
+    /// Returns the NAD: a localnet on the network's VLAN with a `/26` above the host addresses.
     fn attachment(&self) -> String {
         let mut text = comment_block(self.k + 5, 8 + self.k % 20);
         let _ = write!(
@@ -384,7 +384,7 @@ fn comment_block(seed: usize, lines: usize) -> String {
     text
 }
 
-/// How a book writes its includes.
+/// The include syntax of one of the two books.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Syntax {
     /// `!!!include(FILE)!!!`, read by netsnip and markdown-it-include.
@@ -418,8 +418,8 @@ struct Chapter {
     indices: Vec<usize>,
 }
 
-/// Chapter `c` covers `directives` consecutive snippets starting at an offset that spreads
-/// chapters over all networks; NNCP `k` always comes right before NAD `k`.
+/// Chapter `c` covers `directives` consecutive snippets starting at an even offset that spreads
+/// chapters over all networks, so each NAD `k` comes right after NNCP `k`.
 fn chapter(shape: Shape, c: usize) -> Chapter {
     let first_network = (c * 37) % shape.networks();
     let indices = (0..shape.directives)
@@ -429,7 +429,7 @@ fn chapter(shape: Shape, c: usize) -> Chapter {
 }
 
 impl Chapter {
-    /// The chapter's Markdown with its includes written in `syntax`.
+    /// Renders the chapter's Markdown with its includes written in `syntax`.
     fn render(&self, syntax: Syntax) -> String {
         let mut text = self.intro();
         for &index in &self.indices {
@@ -466,8 +466,9 @@ impl Chapter {
         text
     }
 
-    /// The length of the chapter as netsnip expands it: each snippet less its final newline,
-    /// with every non-empty line after the first indented like its directive.
+    /// Returns the length of the chapter as netsnip expands it: each snippet less its final newline,
+    /// with every non-empty line after the first indented like its directive, plus the `yaml`
+    /// that netsnip adds to each fence without an info string.
     fn expanded_len(&self, snippets: &[(String, String)]) -> usize {
         let mut length = self.render(Syntax::Netsnip).len();
         for &index in &self.indices {

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::expand::{Resolver, canonical, rules};
-use crate::files::{FileCache, LoadError};
+use crate::files::{FileCache, LoadError, display_path};
 use crate::source::SourceFile;
 
 /// The summary file mdBook reads the chapter list from.
@@ -149,8 +149,8 @@ impl Book {
                 )
                 .label(summary, span, "listed here")
                 .help(format!(
-                    "move the chapter into `{}` and list it by a path relative to that folder",
-                    self.config.src.display()
+                    "move the chapter into `{}/` and list it by a path relative to that folder",
+                    display_path(&self.config.root, &self.config.src)
                 )),
             );
             return;
@@ -165,7 +165,10 @@ impl Book {
                         format!("chapter `{written}` cannot be read: {error}"),
                     )
                     .label(summary, span, "listed here")
-                    .help(format!("create `{}` or remove the entry", path.display())),
+                    .help(format!(
+                        "create `{}` or remove the entry",
+                        display_path(&self.config.root, &path)
+                    )),
                 );
             }
         }
@@ -173,7 +176,7 @@ impl Book {
 }
 
 /// Whether `relative` is absolute or climbs above the folder it is relative to.
-fn leaves_folder(relative: &Path) -> bool {
+pub(crate) fn leaves_folder(relative: &Path) -> bool {
     let mut depth = 0usize;
     for component in relative.components() {
         match component {

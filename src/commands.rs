@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::analysis::{self, Analysis, ExpandedChapter};
+use crate::analysis::{self, Analysis};
 use crate::book::Book;
 use crate::config;
 use crate::diagnostic::MessageFormat;
@@ -99,16 +99,25 @@ pub fn build(options: &BuildOptions) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| book.config.root.join(DEFAULT_OUT));
+    // `--out book/markdown/..` must name one folder both for the checks and for the writes.
+    let out = output::absolute(&out);
     output::check_output_folder(&book, &out)?;
 
     let analysis = analysis::analyze(&book);
     let mut reporter = Reporter::new(options.report.format, options.report.deny_warnings);
     reporter.report_all(&analysis.diagnostics);
+
     // A failed run, `--deny warnings` included, leaves the previous output as it was.
-    if !reporter.failed() {
+    if reporter.failed() {
+        reporter.summarize_with_outcome(
+            "build failed:",
+            &analysis.summary(),
+            Some("no output written"),
+        );
+    } else {
         write_outputs(&book, &analysis, &out, options.html)?;
+        reporter.summarize("built", &analysis.summary());
     }
-    reporter.summarize("built", &analysis.summary());
     Ok(reporter.exit_code())
 }
 
@@ -138,8 +147,12 @@ pub fn render(options: &RenderOptions) -> Result<ExitCode> {
     let expanded = &analysis.chapters[0];
     match &options.output {
         Some(path) => {
-            reject_overwriting_sources(path, expanded)?;
-            output::write_atomic(path, expanded.expansion.text.as_bytes())?;
+            let read: Vec<&Path> = std::iter::once(&expanded.chapter.file)
+                .chain(expanded.expansion.inclusions.iter().map(|i| &i.target))
+                .map(|file| file.path())
+                .collect();
+            let target = output::check_output_file(&book, path, &read)?;
+            output::write_atomic(&target, expanded.expansion.text.as_bytes())?;
         }
         None => write_stdout(&expanded.expansion.text)?,
     }
@@ -164,24 +177,6 @@ fn render_root(options: &RenderOptions) -> Result<PathBuf> {
         )));
     }
     Ok(root)
-}
-
-/// Rejects an output path that is the rendered file or one of the files it includes, which
-/// would replace a source with its own expansion.
-fn reject_overwriting_sources(path: &Path, expanded: &ExpandedChapter) -> Result<()> {
-    let target = output::absolute(path);
-    let sources = std::iter::once(&expanded.chapter.file)
-        .chain(expanded.expansion.inclusions.iter().map(|i| &i.target));
-    for source in sources {
-        if source.path() == target {
-            return Err(Error::Usage(format!(
-                "`-o {}` would overwrite the source file `{}`; choose another output file",
-                path.display(),
-                source.display_path()
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn write_stdout(text: &str) -> Result<()> {
@@ -230,11 +225,44 @@ fn finish(verb: &str, analysis: &Analysis, options: ReportOptions) -> ExitCode {
 pub fn load_book(root: Option<&Path>) -> Result<Book> {
     let root = locate_root(root)?;
     if root.join("book.toml").is_file() {
-        Book::load(&root)
+        let book = Book::load(&root)?;
+        require_chapters(&book)?;
+        Ok(book)
     } else {
         let chapters = markdown_files(&root)?;
+        require_markdown(&chapters, std::slice::from_ref(&root))?;
         Book::plain(&root, &chapters)
     }
+}
+
+/// Rejects a book whose `SUMMARY.md` lists no chapter, which would pass having checked nothing.
+/// Listed chapters that failed to load are findings, so they do not count as none.
+fn require_chapters(book: &Book) -> Result<()> {
+    if !book.chapters.is_empty() || !book.diagnostics.is_empty() {
+        return Ok(());
+    }
+    let summary = book.config.src.join(crate::book::SUMMARY);
+    Err(Error::Usage(format!(
+        "no chapters found: `{}` lists none; add `- [Title](chapter.md)` entries",
+        summary.display()
+    )))
+}
+
+/// Rejects an empty chapter list of a folder without `book.toml`; `searched` are the folders
+/// and files it came from.
+fn require_markdown(chapters: &[PathBuf], searched: &[PathBuf]) -> Result<()> {
+    if !chapters.is_empty() {
+        return Ok(());
+    }
+    let searched: Vec<String> = searched
+        .iter()
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    Err(Error::Usage(format!(
+        "no chapters found: no book.toml and no *.md files in {}; run netsnip in the book's \
+         folder or pass it with `--root DIR` (`check` also takes folders and Markdown files)",
+        searched.join(", ")
+    )))
 }
 
 fn locate_root(root: Option<&Path>) -> Result<PathBuf> {
@@ -256,10 +284,12 @@ fn load_for_check(options: &CheckOptions) -> Result<Book> {
     let root = locate_root(options.root.as_deref())?;
     if root.join("book.toml").is_file() {
         let mut book = Book::load(&root)?;
+        require_chapters(&book)?;
         if !options.paths.is_empty() {
             let wanted = existing_paths(&options.paths)?;
             book.chapters
                 .retain(|c| wanted.iter().any(|w| c.file.path().starts_with(w)));
+            require_listed(&book, &options.paths)?;
         }
         return Ok(book);
     }
@@ -282,7 +312,25 @@ fn load_for_check(options: &CheckOptions) -> Result<Book> {
             )));
         }
     }
+    require_markdown(&chapters, &paths)?;
     Book::plain(&root, &chapters)
+}
+
+/// Rejects `check PATH…` in a book when no chapter of `SUMMARY.md` lies under the paths.
+fn require_listed(book: &Book, paths: &[PathBuf]) -> Result<()> {
+    if !book.chapters.is_empty() {
+        return Ok(());
+    }
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    Err(Error::Usage(format!(
+        "no chapters found: SUMMARY.md lists no chapter under {}; name chapter files or \
+         folders of `{}`",
+        paths.join(", "),
+        book.config.src.display()
+    )))
 }
 
 /// The absolute forms of `paths`, each of which must exist.

@@ -11,6 +11,9 @@
 //! missing-mtu = "allow"              # allow, warn or deny
 //! ```
 //!
+//! Each `include-path` entry must name an existing folder inside the book root; when the table
+//! does not set it, the include path is `snippets`, which may be absent.
+//!
 //! The keys mdBook itself reads in that table (`command`, `renderers`, `before`, `after`,
 //! `optional`) are accepted and left to mdBook.
 
@@ -115,6 +118,8 @@ impl Config {
         Ok(())
     }
 
+    /// Reads `include-path`: folders relative to the root that must exist and stay inside it,
+    /// so that neither the build nor the orphan scan reads files from elsewhere on the machine.
     fn parse_include_path(&self, value: &toml::Value) -> Result<Vec<PathBuf>, String> {
         let expected =
             || "`preprocessor.netsnip.include-path` must be a list of folder names".to_string();
@@ -122,12 +127,47 @@ impl Config {
         folders
             .iter()
             .map(|folder| {
-                folder
-                    .as_str()
-                    .map(|f| self.root.join(f))
-                    .ok_or_else(expected)
+                let folder = folder.as_str().ok_or_else(expected)?;
+                self.include_folder(folder)
             })
             .collect()
+    }
+
+    /// Checks one `include-path` entry and returns its absolute folder.
+    fn include_folder(&self, folder: &str) -> Result<PathBuf, String> {
+        let relative = Path::new(folder);
+        if crate::book::leaves_folder(relative) {
+            return Err(format!(
+                "`include-path` entry \"{folder}\" is outside the book root; \
+                 name a folder relative to the folder of book.toml, without leading `..`"
+            ));
+        }
+
+        let path = self.root.join(relative);
+        let real = path.canonicalize().map_err(|_| {
+            format!(
+                "`include-path` folder \"{folder}\" does not exist in `{}`; \
+                 create it or remove the entry",
+                self.root.display()
+            )
+        })?;
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        if !real.starts_with(&root) {
+            return Err(format!(
+                "`include-path` folder \"{folder}\" is a symbolic link to `{}`, outside the \
+                 book root; move the files into the book",
+                real.display()
+            ));
+        }
+        if !real.is_dir() {
+            return Err(format!(
+                "`include-path` entry \"{folder}\" is not a folder; name a folder"
+            ));
+        }
+        Ok(path)
     }
 }
 

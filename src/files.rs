@@ -4,11 +4,17 @@
 //! later request returns the same [`SourceFile`]. The cache is shared between threads.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::source::SourceFile;
+
+/// The largest file read, in bytes. A larger file is reported without being read or parsed,
+/// because parsing a YAML file takes many times its size in memory.
+// NOTE: 16 MiB is a choice, not a measured limit: far above any real chapter or snippet, and
+// small enough that parsing one stays well under a gigabyte.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
 /// Why a file could not be loaded as text.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -28,6 +34,14 @@ pub enum LoadError {
     /// The file is not valid UTF-8.
     #[error("the file is not valid UTF-8 (invalid byte at byte {0})")]
     NotUtf8(usize),
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("the file is {} bytes ({}), over the limit of {} MiB for one file", .size, mebibytes(*.size), .limit >> 20)]
+    TooLarge {
+        /// The file's size in bytes, from its metadata.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 /// Loaded files keyed by their canonical path.
@@ -81,32 +95,68 @@ impl FileCache {
     }
 }
 
-/// Reads a file and accepts it only as UTF-8 text without NUL bytes.
+/// Reads a file and accepts it only as UTF-8 text without NUL bytes, of at most
+/// [`MAX_FILE_BYTES`].
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    // Reading a FIFO or a device could block forever or never end, so only regular files are
-    // read.
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.is_dir() => return Err(LoadError::Folder),
-        Ok(metadata) if !metadata.is_file() => {
-            return Err(LoadError::Unreadable(
-                "it is not a regular file but a device, socket or FIFO".into(),
-            ));
-        }
-        _ => {}
-    }
-    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
-        io::ErrorKind::NotFound => LoadError::NotFound,
-        _ => LoadError::Unreadable(error.to_string()),
-    })?;
+    let bytes = read_bounded(path, MAX_FILE_BYTES)?;
     if let Some(position) = bytes.iter().position(|&b| b == 0) {
         return Err(LoadError::Binary(position));
     }
     String::from_utf8(bytes).map_err(|error| LoadError::NotUtf8(error.utf8_error().valid_up_to()))
 }
 
-/// The path as printed in findings: relative to `root` when inside it, with `/` separators.
+/// Reads a regular file of at most `limit` bytes. The size is checked from the metadata before
+/// reading, and the read stops after `limit + 1` bytes in case the file grows meanwhile.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let unreadable = |error: io::Error| match error.kind() {
+        io::ErrorKind::NotFound => LoadError::NotFound,
+        _ => LoadError::Unreadable(error.to_string()),
+    };
+
+    // Opening a FIFO could block forever and reading a device might never end, so the
+    // metadata is checked before the file is opened.
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(LoadError::Folder);
+    }
+    if !metadata.is_file() {
+        return Err(LoadError::Unreadable(
+            "it is not a regular file but a device, socket or FIFO".into(),
+        ));
+    }
+    if metadata.len() > limit {
+        return Err(LoadError::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Formats a byte count in MiB with one decimal, such as `100.0 MiB`.
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// The path as printed in findings: relative to `root` when inside it, with `/` separators,
+/// and else the whole path as the operating system writes it.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
+    if relative.has_root() {
+        return relative.to_string_lossy().into_owned();
+    }
     relative
         .components()
         .map(|component| component.as_os_str().to_string_lossy())

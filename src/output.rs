@@ -38,6 +38,72 @@ pub fn check_output_folder(book: &Book, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Checks the output file of `render` and returns its absolute form, which is where to write.
+///
+/// The folder it goes in must exist, because creating folders for a mistyped path would
+/// scatter files across the machine. It must not be a source of the book: `book.toml`, a file
+/// under the source folder or an include-path folder, an existing Markdown file directly in
+/// the root of a book without `book.toml` (a chapter there), or one of `read` (the files the
+/// rendered chapter reads), since writing there would replace the author's text.
+pub fn check_output_file(book: &Book, path: &Path, read: &[&Path]) -> Result<PathBuf> {
+    let target = absolute(path);
+    let folder = target.parent().unwrap_or(Path::new("/"));
+    if !folder.is_dir() {
+        return Err(Error::Usage(format!(
+            "the folder of `-o {}` does not exist: `{}`; create it first or choose another \
+             output file",
+            path.display(),
+            folder.display()
+        )));
+    }
+
+    if let Some(clash) = source_clash(book, &target, read) {
+        return Err(Error::Usage(format!(
+            "`-o {}` would {clash}; choose an output file outside the book's sources",
+            path.display()
+        )));
+    }
+    Ok(target)
+}
+
+/// Describes how writing `target` would touch a source of `book`, if it would.
+fn source_clash(book: &Book, target: &Path, read: &[&Path]) -> Option<String> {
+    let config = &book.config;
+    let shown = |path: &Path| crate::files::display_path(&config.root, path);
+    if read.contains(&target) {
+        return Some(format!("overwrite the source file `{}`", shown(target)));
+    }
+    if config.book_toml.as_deref() == Some(target) || target == config.root.join("book.toml") {
+        return Some("overwrite the book's configuration `book.toml`".to_string());
+    }
+
+    let plain_chapter = config.book_toml.is_none()
+        && target.parent() == Some(config.root.as_path())
+        && target.is_file()
+        && target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    if plain_chapter {
+        return Some(format!("overwrite the chapter `{}`", shown(target)));
+    }
+
+    let mut folders = Vec::new();
+    if config.book_toml.is_some() {
+        folders.push(&config.src);
+    }
+    folders.extend(&config.include_path);
+    let folder = folders.into_iter().find(|f| target.starts_with(f))?;
+    Some(if target.exists() {
+        format!(
+            "overwrite `{}` in the source folder `{}/`",
+            shown(target),
+            shown(folder)
+        )
+    } else {
+        format!("write into the source folder `{}/`", shown(folder))
+    })
+}
+
 /// The absolute form of `path`, canonical as far as it exists.
 ///
 /// Components are resolved one at a time, as the operating system does, so a symbolic link is
@@ -114,34 +180,112 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Fills a staging folder with `fill`, then swaps it in for `destination`. On failure the
-/// staging folder is removed and `destination` is left as it was.
+/// staging folder is removed and `destination` is left as it was. Staging and set-aside folders
+/// that an earlier run left behind when it was killed are removed first.
 pub fn replace_folder(destination: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let staging = sibling(destination, "staging");
+    // Only the parent is resolved: a `..` in it would otherwise put the staging folder and the
+    // output in different places, and a link at `destination` itself is replaced, not followed.
+    let destination = match (destination.parent(), destination.file_name()) {
+        (Some(parent), Some(name)) => absolute(parent).join(name),
+        _ => absolute(destination),
+    };
+    remove_stale_siblings(&destination);
+
+    let staging = sibling(&destination, "staging");
+    let result = stage_and_swap(&destination, &staging, fill);
+
+    // After a successful swap the staging folder no longer exists, so this only cleans up
+    // after a failure, whichever step failed.
     let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(|e| Error::io("creating", &staging, e))?;
-    if let Err(error) = fill(&staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
-    }
+    result
+}
+
+fn stage_and_swap(
+    destination: &Path,
+    staging: &Path,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    fs::create_dir_all(staging).map_err(|e| Error::io("creating", staging, e))?;
+    fill(staging)?;
 
     let previous = sibling(destination, "previous");
-    let _ = fs::remove_dir_all(&previous);
-    if destination.exists() {
+    let moved_aside = fs::symlink_metadata(destination).is_ok();
+    if moved_aside {
         fs::rename(destination, &previous)
             .map_err(|e| Error::io("moving aside", destination, e))?;
     }
-    fs::rename(&staging, destination).map_err(|e| Error::io("renaming into", destination, e))?;
+    if let Err(error) = fs::rename(staging, destination) {
+        if moved_aside {
+            let _ = fs::rename(&previous, destination);
+        }
+        return Err(Error::io("renaming into", destination, error));
+    }
     let _ = fs::remove_dir_all(&previous);
     Ok(())
 }
 
 /// A hidden name beside `path`, unique to this process.
 fn sibling(path: &Path, purpose: &str) -> PathBuf {
+    path.with_file_name(format!(
+        "{}{}",
+        sibling_prefix(path, purpose),
+        std::process::id()
+    ))
+}
+
+/// The name of a [`sibling`] of `path` without the process id, such as `.markdown.staging-`.
+fn sibling_prefix(path: &Path, purpose: &str) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
+    format!(".{name}.{purpose}-")
+}
+
+/// Removes the staging and set-aside folders of `destination` whose process has ended, which
+/// a build killed halfway leaves behind.
+fn remove_stale_siblings(destination: &Path) {
+    let Some(parent) = destination.parent() else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        sibling_prefix(destination, "staging"),
+        sibling_prefix(destination, "previous"),
+    ];
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = prefixes
+            .iter()
+            .find_map(|prefix| name.strip_prefix(prefix.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !process_may_be_running(pid, &entry.path())) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether the process `pid` that made `folder` may still be writing it. With `/proc` the
+/// answer is exact, up to a reused process id. A folder with this process's own id is
+/// abandoned: this process never replaces one destination twice at once, so an earlier run
+/// with the same id, common in containers, left it.
+// NOTE: without `/proc` (macOS, the BSDs) a folder counts as abandoned once it is a day old,
+// an assumed bound on how long one build runs.
+fn process_may_be_running(pid: u32, folder: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    let age = fs::symlink_metadata(folder)
+        .and_then(|metadata| metadata.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok());
+    age.is_none_or(|age| age < std::time::Duration::from_secs(24 * 60 * 60))
 }
 
 #[cfg(feature = "html")]

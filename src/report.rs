@@ -92,9 +92,26 @@ impl Reporter {
 
     /// Prints the closing summary: a line of text, or a JSON object in JSON mode.
     pub fn summarize(&mut self, verb: &str, summary: &Summary) {
+        self.summarize_with_outcome(verb, summary, None);
+    }
+
+    /// Prints the closing summary with `outcome` after the counts, such as `no output written`.
+    /// The line says when `--deny warnings` turned the warnings into a failure, and the JSON
+    /// object carries `"failed"`, so a run that exits 1 always says why.
+    pub fn summarize_with_outcome(&mut self, verb: &str, summary: &Summary, outcome: Option<&str>) {
         let text = match self.format {
-            MessageFormat::Json => summary_json(summary) + "\n",
-            MessageFormat::Human | MessageFormat::Github => summary_line(verb, summary) + "\n",
+            MessageFormat::Json => summary_json(summary, self.failed()) + "\n",
+            MessageFormat::Human | MessageFormat::Github => {
+                let mut line = summary_line(verb, summary);
+                if self.deny_warnings && summary.warnings > 0 {
+                    line.push_str(" (denied by --deny warnings)");
+                }
+                if let Some(outcome) = outcome {
+                    line.push_str("; ");
+                    line.push_str(outcome);
+                }
+                line + "\n"
+            }
         };
         let _ = match self.format {
             MessageFormat::Human | MessageFormat::Json => self.sink.write_all(text.as_bytes()),
@@ -154,9 +171,10 @@ pub fn summary_line(verb: &str, summary: &Summary) -> String {
     )
 }
 
-fn summary_json(summary: &Summary) -> String {
+fn summary_json(summary: &Summary, failed: bool) -> String {
     json!({
         "type": "summary",
+        "failed": failed,
         "chapters": summary.chapters,
         "directives": summary.directives,
         "validated": summary.validated,

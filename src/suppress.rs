@@ -9,11 +9,13 @@
 //!
 //! The comment names one or more rule ids, separated by commas, and after ` -- ` the reason,
 //! which is required so that the next reader knows why. It must be right before (only
-//! whitespace between) a code block or an include directive, and it covers:
-//! - findings with a label inside that code block or directive, such as shell findings or the
-//!   "included from" label of a snippet finding, and
-//! - findings with a label in a file that a directive there includes, such as a consistency
-//!   finding that points into the included NNCP.
+//! whitespace and other comments between) a Markdown block: a paragraph, heading, list, list
+//! item, table, block quote, HTML block, code block or include directive. It silences the
+//! findings of those rules whose primary label is
+//! - inside that block, such as a prose finding in a paragraph or a shell finding in a code
+//!   block, or
+//! - in a file that a directive inside the block includes, directly or through included
+//!   Markdown, such as a snippet finding or a consistency finding that points into the NNCP.
 //!
 //! NOTE: a snippet included at several places is silenced by a comment at any one of them,
 //! because a finding does not record which chapter's scope produced it.
@@ -49,11 +51,11 @@ struct Region {
 impl Region {
     fn covers(&self, diagnostic: &Diagnostic) -> bool {
         let silenced = self.rules.iter().any(|r| r.id == diagnostic.rule.id);
-        silenced
-            && diagnostic.labels.iter().any(|label| {
-                let here = label.file.path() == self.file && self.span.contains(&label.span.start);
-                here || self.included.iter().any(|p| p == label.file.path())
-            })
+        let Some(primary) = diagnostic.labels.first() else {
+            return false;
+        };
+        let here = primary.file.path() == self.file && self.span.contains(&primary.span.start);
+        silenced && (here || self.included.iter().any(|p| p == primary.file.path()))
     }
 }
 
@@ -98,13 +100,30 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
+/// The files that directives inside the region include, and the files those include in turn.
 fn included_from(chapters: &[ExpandedChapter], region: &Region) -> Vec<PathBuf> {
-    chapters
+    let inclusions: Vec<_> = chapters
         .iter()
         .flat_map(|c| &c.expansion.inclusions)
+        .collect();
+    let mut included: Vec<PathBuf> = inclusions
+        .iter()
         .filter(|i| i.from.path() == region.file && region.span.contains(&i.directive.start))
         .map(|i| i.target.path().to_path_buf())
-        .collect()
+        .collect();
+
+    let mut next = 0;
+    while next < included.len() {
+        let from = included[next].clone();
+        for inclusion in inclusions.iter().filter(|i| i.from.path() == from) {
+            let target = inclusion.target.path();
+            if !included.iter().any(|p| p == target) {
+                included.push(target.to_path_buf());
+            }
+        }
+        next += 1;
+    }
+    included
 }
 
 /// Finds the suppression comments of one file.
@@ -113,20 +132,21 @@ fn scan(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>) -> Vec<Region> {
     if !text.contains(KEYWORD) {
         return Vec::new();
     }
-    let targets = targets(text);
+    let blocks = blocks(text);
+    let comments = comments(text);
     let mut regions = Vec::new();
-    for comment in comments(text) {
+    for comment in &comments {
         let Some(parsed) = parse(file, comment.clone(), problems) else {
             continue;
         };
-        match target_after(text, comment.end, &targets) {
+        match block_after(text, comment.end, &comments, &blocks) {
             Some(span) => regions.push(Region {
                 file: file.path().to_path_buf(),
                 span,
                 rules: parsed,
                 included: Vec::new(),
             }),
-            None => problems.push(misplaced(file, comment)),
+            None => problems.push(misplaced(file, comment.clone())),
         }
     }
     regions
@@ -153,29 +173,80 @@ fn comments(text: &str) -> Vec<Range<usize>> {
     found
 }
 
-/// The code blocks and include directives of a file, which a comment may precede.
-fn targets(text: &str) -> Vec<Range<usize>> {
-    let mut targets: Vec<Range<usize>> = directive::scan(text)
+/// The Markdown blocks and include directives of a file, which a comment may precede.
+fn blocks(text: &str) -> Vec<Range<usize>> {
+    let mut blocks: Vec<Range<usize>> = directive::scan(text)
         .directives
         .into_iter()
         .map(|d| d.span)
         .collect();
+    let mut open: Vec<(bool, Range<usize>)> = Vec::new();
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
-        if let Event::Start(Tag::CodeBlock(_)) = event {
-            targets.push(range);
+        match event {
+            Event::Start(tag) if is_block(&tag) => {
+                blocks.push(range.clone());
+                open.push((matches!(tag, Tag::Item), range));
+            }
+            Event::Start(_) => {
+                blocks.extend(tight_item_rest(open.last(), &range));
+                open.push((false, range));
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => blocks.extend(tight_item_rest(open.last(), &range)),
         }
     }
-    targets
+    blocks
 }
 
-/// The target that starts right after `end`, with only whitespace between. A code block wins
-/// over a directive inside it.
-fn target_after(text: &str, end: usize, targets: &[Range<usize>]) -> Option<Range<usize>> {
-    targets
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Table(_)
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+/// The text of a tight list item has no paragraph of its own, so inline content right inside
+/// an item starts a block that runs to the item's end.
+fn tight_item_rest(
+    parent: Option<&(bool, Range<usize>)>,
+    inline: &Range<usize>,
+) -> Option<Range<usize>> {
+    let (is_item, item) = parent?;
+    (*is_item && inline.start > item.start).then_some(inline.start..item.end)
+}
+
+/// The block that starts right after `end`, with only whitespace and other comments between.
+/// The largest block starting there wins: a list over its first item, a code block over a
+/// directive inside it.
+fn block_after(
+    text: &str,
+    end: usize,
+    comments: &[Range<usize>],
+    blocks: &[Range<usize>],
+) -> Option<Range<usize>> {
+    let mut start = end;
+    loop {
+        start += text[start..].len() - text[start..].trim_start().len();
+        match comments.iter().find(|c| c.start == start) {
+            Some(comment) => start = comment.end,
+            None => break,
+        }
+    }
+    blocks
         .iter()
-        .filter(|t| t.start >= end && text[end..t.start].trim().is_empty())
-        .max_by_key(|t| t.len())
+        .filter(|b| b.start == start && b.end > start)
+        .max_by_key(|b| b.len())
         .cloned()
 }
 
@@ -280,8 +351,8 @@ fn malformed(file: &Arc<SourceFile>, comment: Range<usize>, problem: &str) -> Di
 fn misplaced(file: &Arc<SourceFile>, comment: Range<usize>) -> Diagnostic {
     Diagnostic::new(
         &INVALID_SUPPRESSION,
-        "suppression comment is not right before a directive or code block",
+        "suppression comment is followed by no Markdown block",
     )
     .label(file, comment, "silences nothing here")
-    .help("move the comment to the line right before the code block or `!!!include(...)!!!` it is about")
+    .help("put the comment on the line right before the paragraph, list, table, heading, code block or `!!!include(...)!!!` it is about")
 }

@@ -421,3 +421,432 @@ fn check_writes_nothing() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(snapshot_tree(book.path()), before);
 }
+
+/// `netsnip render docs/chapter.md -o TARGET` run in `book`.
+fn render_to(book: &Path, target: &str) -> Output {
+    run(netsnip()
+        .arg("render")
+        .arg("docs/chapter.md")
+        .arg("-o")
+        .arg(target)
+        .current_dir(book))
+}
+
+#[test]
+fn render_over_book_sources_rejected() {
+    let book = copy_fixture("nesting");
+    fs::write(book.path().join("docs/other.md"), "# Other\n").unwrap();
+    let before = snapshot_tree(book.path());
+    for target in [
+        "docs/other.md",
+        "book.toml",
+        "docs/SUMMARY.md",
+        "docs/new.md",
+        "common/new.md",
+        "snippets/new.yaml",
+        "nowhere/../docs/other.md",
+    ] {
+        let output = render_to(book.path(), target);
+        assert_eq!(output.status.code(), Some(2), "-o {target}");
+        assert!(
+            stderr(&output).contains("choose an output file outside the book's sources"),
+            "-o {target}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(snapshot_tree(book.path()), before, "nothing was written");
+}
+
+#[test]
+fn render_names_the_clashing_source() {
+    let book = copy_fixture("nesting");
+    let cases = [
+        (
+            "book.toml",
+            "would overwrite the book's configuration `book.toml`",
+        ),
+        ("docs/new.md", "would write into the source folder `docs/`"),
+        (
+            "common/footer.md",
+            "would overwrite the source file `common/footer.md`",
+        ),
+    ];
+    for (target, expected) in cases {
+        let output = render_to(book.path(), target);
+        assert!(
+            stderr(&output).contains(expected),
+            "-o {target}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn render_over_plain_chapter_rejected() {
+    let book = copy_fixture("plain");
+    fs::write(book.path().join("guides/other.md"), "# Other\n").unwrap();
+    let output = run(netsnip()
+        .arg("render")
+        .arg("guide.md")
+        .arg("-o")
+        .arg("other.md")
+        .current_dir(book.path().join("guides")));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("would overwrite the chapter `other.md`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(book.path().join("guides/other.md")).unwrap(),
+        "# Other\n"
+    );
+}
+
+#[test]
+fn render_requires_existing_output_folder() {
+    let book = copy_fixture("nesting");
+    let missing = book.path().join("no-such-folder");
+    let target = missing.join("deeper/chapter.md");
+    let output = render_to(book.path(), target.to_str().unwrap());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!missing.exists(), "no folder was created");
+}
+
+#[cfg(unix)]
+#[test]
+fn orphan_scan_skips_links_outside_root() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("book-root");
+    snapbox::dir::copy_template(fixture("nesting"), &root).unwrap();
+    let secret = parent.path().join("secret.yaml");
+    fs::write(&secret, "secret-first-line: 1\n").unwrap();
+    std::os::unix::fs::symlink(&secret, root.join("snippets/link.yaml")).unwrap();
+
+    let output = run(netsnip().arg("check").arg("--root").arg(&root));
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{errors}");
+    assert!(!errors.contains("secret-first-line"), "{errors}");
+    assert!(!errors.contains("orphan-snippet"), "{errors}");
+    assert!(!errors.contains("//"), "{errors}");
+}
+
+#[cfg(unix)]
+#[test]
+fn orphan_scan_reports_link_inside_root() {
+    let book = copy_fixture("nesting");
+    fs::write(book.path().join("unused.yaml"), "kind: ConfigMap\n").unwrap();
+    std::os::unix::fs::symlink("../unused.yaml", book.path().join("snippets/link.yaml")).unwrap();
+
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("warning[orphan-snippet]: no chapter includes `unused.yaml`"),
+        "{errors}"
+    );
+    assert!(errors.contains(" --> unused.yaml:1:1"), "{errors}");
+}
+
+/// Writes a `book.toml` whose include path is `entries`, written as TOML strings.
+fn set_include_path(root: &Path, entries: &str) {
+    fs::write(
+        root.join("book.toml"),
+        format!("[book]\nsrc = \"docs\"\n\n[preprocessor.netsnip]\ninclude-path = [{entries}]\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn include_path_outside_root_rejected() {
+    let book = copy_fixture("nesting");
+    for entry in ["/etc", "../", "snippets/../.."] {
+        set_include_path(book.path(), &format!("\"snippets\", \"{entry}\""));
+        let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+        assert_eq!(output.status.code(), Some(2), "{entry}");
+        let errors = stderr(&output);
+        assert!(errors.starts_with("error: invalid `"), "{entry}: {errors}");
+        assert!(
+            errors.contains(&format!("entry \"{entry}\" is outside the book root")),
+            "{entry}: {errors}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn include_path_link_outside_root_rejected() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("book-root");
+    snapbox::dir::copy_template(fixture("nesting"), &root).unwrap();
+    std::os::unix::fs::symlink(parent.path(), root.join("outside")).unwrap();
+    set_include_path(&root, "\"snippets\", \"common\", \"outside\"");
+
+    let output = run(netsnip().arg("check").arg("--root").arg(&root));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("\"outside\" is a symbolic link to"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn include_path_missing_folder_rejected() {
+    let book = copy_fixture("nesting");
+    set_include_path(book.path(), "\"snippets\", \"common\", \"manifests\"");
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`include-path` folder \"manifests\" does not exist"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn default_include_folder_may_be_absent() {
+    let book = copy_fixture("cycle");
+    assert!(!book.path().join("snippets").exists());
+    fs::write(
+        book.path().join("docs/SUMMARY.md"),
+        "# Summary\n\n- [Chapter](a.md)\n",
+    )
+    .unwrap();
+    fs::write(book.path().join("docs/a.md"), "# A\n").unwrap();
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn oversized_snippet_reported_unread() {
+    let book = copy_fixture("nesting");
+    // One byte over the 16 MiB cap. The file is sparse and all NUL bytes, so reading it would
+    // report `include-not-text` instead.
+    let big = fs::File::create(book.path().join("snippets/big.yaml")).unwrap();
+    big.set_len((16 << 20) + 1).unwrap();
+    fs::write(
+        book.path().join("docs/chapter.md"),
+        "# Chapter\n\n```yaml\n!!!include(big.yaml)!!!\n```\n",
+    )
+    .unwrap();
+
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("error[include-too-large]"), "{errors}");
+    assert!(errors.contains("16777217 bytes"), "{errors}");
+    assert!(errors.contains("the limit of 16 MiB"), "{errors}");
+    assert!(errors.contains(" --> docs/chapter.md:4:12"), "{errors}");
+    assert!(!errors.contains("include-not-text"), "{errors}");
+    assert!(!errors.contains("many times over"), "{errors}");
+}
+
+#[test]
+fn denied_warnings_named_in_summary() {
+    let book = copy_fixture("nesting");
+    fs::write(
+        book.path().join("snippets/unused.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
+
+    let output = run(netsnip()
+        .arg("check")
+        .arg("--root")
+        .arg(book.path())
+        .args(["--deny", "warnings"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains(": 0 errors, 1 warning (denied by --deny warnings)\n"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).ends_with(": 0 errors, 1 warning\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The summary object, the last line of a `--message-format json` run.
+fn json_summary(output: &Output) -> serde_json::Value {
+    let text = stdout(output);
+    let last = text.lines().last().expect("a summary line");
+    serde_json::from_str(last).expect("the summary is JSON")
+}
+
+#[test]
+fn json_summary_states_failure() {
+    let book = copy_fixture("nesting");
+    fs::write(
+        book.path().join("snippets/unused.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
+    let check = |deny: &[&str]| {
+        run(netsnip()
+            .arg("check")
+            .arg("--root")
+            .arg(book.path())
+            .args(["--message-format", "json"])
+            .args(deny))
+    };
+
+    let denied = json_summary(&check(&["--deny", "warnings"]));
+    assert_eq!(denied["type"], "summary");
+    assert_eq!(denied["failed"], true);
+    assert_eq!(denied["warnings"], 1);
+    let allowed = json_summary(&check(&[]));
+    assert_eq!(allowed["failed"], false);
+}
+
+#[test]
+fn failed_build_summary_says_no_output() {
+    let book = copy_fixture("nesting");
+    fs::write(
+        book.path().join("docs/parts/detail.md"),
+        "!!!include(gone.yaml)!!!\n",
+    )
+    .unwrap();
+    let output = build(book.path(), &book.path().join("site"));
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    let summary = errors.lines().last().unwrap();
+    assert!(summary.starts_with("build failed: 1 chapter, "), "{errors}");
+    assert!(
+        summary.ends_with(": 1 error, 0 warnings; no output written"),
+        "{errors}"
+    );
+    assert!(!errors.contains("built "), "{errors}");
+}
+
+/// The hidden entries of `folder`, such as staging folders.
+fn hidden_entries(folder: &Path) -> Vec<String> {
+    fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn out_with_parent_component_builds() {
+    let book = copy_fixture("nesting");
+    let output = run(netsnip()
+        .arg("build")
+        .arg("--no-html")
+        .args(["--out", "book/markdown/.."])
+        .current_dir(book.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(book.path().join("book/markdown/chapter.md").is_file());
+    assert!(!book.path().join("book/markdown/markdown").exists());
+    assert_eq!(
+        hidden_entries(&book.path().join("book")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn stale_staging_folders_removed() {
+    let book = copy_fixture("nesting");
+    let out = book.path().join("site");
+    // No process has the id 4294967295, the largest u32, while the test's own process is
+    // running, so the build must keep only the folders named after it.
+    let live = std::process::id();
+    let names = [
+        ".markdown.staging-4294967295".to_string(),
+        ".markdown.previous-4294967295".to_string(),
+        format!(".markdown.staging-{live}"),
+        ".markdown.staging-notapid".to_string(),
+    ];
+    for name in &names {
+        fs::create_dir_all(out.join(name).join("leftover")).unwrap();
+    }
+
+    let output = run(netsnip()
+        .arg("build")
+        .arg("--no-html")
+        .arg("--root")
+        .arg(book.path())
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut left = hidden_entries(&out);
+    left.sort();
+    assert_eq!(left, [names[2].clone(), names[3].clone()]);
+}
+
+#[test]
+fn no_chapters_exits_2() {
+    let folder = tempfile::tempdir().unwrap();
+    for command in ["check", "build"] {
+        let output = run(netsnip().arg(command).current_dir(folder.path()));
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let errors = stderr(&output);
+        assert!(
+            errors.starts_with("error: no chapters found: no book.toml and no *.md files in `"),
+            "{command}: {errors}"
+        );
+        assert!(errors.contains("--root DIR"), "{command}: {errors}");
+    }
+    assert_eq!(
+        fs::read_dir(folder.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn empty_summary_exits_2() {
+    let book = copy_fixture("nesting");
+    fs::write(book.path().join("docs/SUMMARY.md"), "# Summary\n").unwrap();
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no chapters found: `"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_path_without_chapters_exits_2() {
+    let book = copy_fixture("nesting");
+    let output = run(netsnip()
+        .arg("check")
+        .arg("--root")
+        .arg(book.path())
+        .arg(book.path().join("snippets")));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("SUMMARY.md lists no chapter under"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn chapter_not_found_help_is_relative() {
+    let book = copy_fixture("nesting");
+    fs::write(
+        book.path().join("docs/SUMMARY.md"),
+        "# Summary\n\n- [Chapter](chapter.md)\n- [Gone](gone.md)\n",
+    )
+    .unwrap();
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("create `docs/gone.md` or remove"),
+        "{errors}"
+    );
+    let root = book.path().canonicalize().unwrap();
+    assert!(!errors.contains(root.to_str().unwrap()), "{errors}");
+}

@@ -113,6 +113,14 @@ const CASES: &[(&str, &str, &[Position])] = &[
         ],
     ),
     (
+        "undeclared-bond-member",
+        "undeclared-bridge-port",
+        &[
+            ("snippets/nncp.yaml", 31, 27),
+            ("snippets/nncp.yaml", 26, 21),
+        ],
+    ),
+    (
         "vlan-name-not-vlan",
         "vlan-name-not-vlan",
         &[
@@ -257,7 +265,12 @@ const CASES: &[(&str, &str, &[Position])] = &[
     (
         "suppression-misplaced",
         "invalid-suppression",
-        &[("docs/chapter.md", 3, 1)],
+        &[("docs/chapter.md", 28, 1)],
+    ),
+    (
+        "suppress-prose",
+        "prose-cidr-mismatch",
+        &[("docs/chapter.md", 5, 1), ("snippets/nad.yaml", 16, 19)],
     ),
     (
         "suppress-consistency",
@@ -542,4 +555,204 @@ fn guide_checks_each_option_against_nad() {
             "{other} maps the localnet"
         );
     }
+}
+
+/// The comment that silences `prose-vlan-unknown` for the block right after it.
+const ALLOW_VLAN: &str =
+    "<!-- netsnip-allow: prose-vlan-unknown -- VLAN 1 is named for context -->";
+
+/// Markdown blocks that mention VLAN 1, which no snippet uses. `{allow}` marks where the
+/// suppression comment goes; the second field continues the item after the comment's line.
+const BLOCK_KINDS: &[(&str, &str, &str)] = &[
+    ("paragraph", "{allow}VLAN 1 carries no traffic here.\n", ""),
+    ("heading", "{allow}## Why VLAN 1 stays idle\n", ""),
+    (
+        "list",
+        "{allow}- Untagged frames.\n- VLAN 1 stays idle.\n",
+        "",
+    ),
+    (
+        "list item",
+        "- Untagged frames.\n- {allow}VLAN 1 stays idle.\n",
+        "  ",
+    ),
+    (
+        "table",
+        "{allow}| VLAN | Use |\n|---|---|\n| VLAN 1 | none |\n",
+        "",
+    ),
+    ("block quote", "{allow}> VLAN 1 carries no traffic.\n", ""),
+];
+
+/// Copies the clean `prose-vlan-unknown` book and appends `block` to its chapter.
+fn book_with_block(block: &str) -> tempfile::TempDir {
+    let book = tempfile::tempdir().unwrap();
+    snapbox::dir::copy_template(fixture("prose-vlan-unknown", "pass"), book.path()).unwrap();
+    let chapter = book.path().join("docs/chapter.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    fs::write(&chapter, format!("{text}\n{block}")).unwrap();
+    book
+}
+
+#[test]
+fn suppression_silences_each_block_kind() {
+    for (kind, template, indent) in BLOCK_KINDS {
+        let bare = book_with_block(&template.replace("{allow}", ""));
+        let (_, findings) = check_json(bare.path(), &[]);
+        assert_eq!(
+            rules_of(&findings),
+            ["prose-vlan-unknown"],
+            "{kind} without comment"
+        );
+
+        let allowed = template.replace("{allow}", &format!("{ALLOW_VLAN}\n{indent}"));
+        let silenced = book_with_block(&allowed);
+        let (code, findings) = check_json(silenced.path(), &[]);
+        assert_eq!(
+            rules_of(&findings),
+            Vec::<&str>::new(),
+            "{kind} with comment"
+        );
+        assert_eq!(code, Some(0), "{kind}: exit code");
+    }
+}
+
+#[test]
+fn suppression_covers_only_next_block() {
+    let block = format!("{ALLOW_VLAN}\nVLAN 1 stays idle.\n\nVLAN 2 stays idle too.\n");
+    let book = book_with_block(&block);
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["prose-vlan-unknown"]);
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("VLAN 2")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn stacked_comments_share_one_block() {
+    let block = format!(
+        "{ALLOW_VLAN}\n<!-- netsnip-allow: prose-cidr-mismatch -- a wider network -->\n\
+         VLAN 1 is on 10.10.0.0/16.\n"
+    );
+    let book = book_with_block(&block);
+    let (code, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), Vec::<&str>::new());
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn prose_help_offers_suppression() {
+    for (scenario, rule) in [
+        ("prose-vlan-unknown", "prose-vlan-unknown"),
+        ("prose-cidr-mismatch", "prose-cidr-mismatch"),
+    ] {
+        let (_, findings) = check_json(&fixture(scenario, "fail"), &[]);
+        let help = findings[0]["help"].as_str().expect("help");
+        let comment = format!("`<!-- netsnip-allow: {rule} -- reason -->`");
+        assert!(help.contains(&comment), "{scenario}: {help}");
+    }
+}
+
+/// Copies a clean book whose chapter includes `nncp.yaml`, `nad.yaml` and `hco.yaml` and
+/// applies the first two in a transcript.
+fn clean_book() -> tempfile::TempDir {
+    let book = tempfile::tempdir().unwrap();
+    snapbox::dir::copy_template(fixture("localnet-missing-mtu", "pass"), book.path()).unwrap();
+    book
+}
+
+#[test]
+fn include_typo_causes_no_cascade() {
+    let book = clean_book();
+    let chapter = book.path().join("docs/chapter.md");
+    edit(
+        &chapter,
+        "!!!include(nad.yaml)!!!",
+        "!!!include(nad-data.yaml)!!!",
+    );
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["include-not-found"]);
+}
+
+#[test]
+fn unclosed_directive_causes_no_cascade() {
+    let book = clean_book();
+    let chapter = book.path().join("docs/chapter.md");
+    edit(&chapter, "!!!include(nad.yaml)!!!", "!!!include(nad.yaml)");
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["malformed-directive"]);
+}
+
+/// An invalid `metadata.name` in the NAD, and the valid name the author meant in the
+/// transcript: the rules that compare the two stay quiet, so no help suggests the invalid name.
+#[test]
+fn invalid_name_causes_no_cascade() {
+    let book = clean_book();
+    for snippet in ["snippets/nad.yaml", "snippets/hco.yaml"] {
+        let path = book.path().join(snippet);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("nad-data", "nad-störage")).unwrap();
+    }
+    let chapter = book.path().join("docs/chapter.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    fs::write(&chapter, text.replace("nad-data", "nad-storage")).unwrap();
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(
+        rules_of(&findings),
+        ["invalid-value", "invalid-metadata-name"]
+    );
+    for finding in &findings {
+        let help = finding["help"].as_str().unwrap_or_default();
+        assert!(!help.contains("write `nad-störage`"), "{help}");
+    }
+}
+
+#[test]
+fn shell_file_suggestion_skips_applied_files() {
+    let book = tempfile::tempdir().unwrap();
+    let fail = fixture("shell-file-not-included", "fail");
+    snapbox::dir::copy_template(fail, book.path()).unwrap();
+    let chapter = book.path().join("docs/chapter.md");
+    edit(
+        &chapter,
+        "$ oc apply -f nad-v2.yaml\n",
+        "$ oc apply -f hco.yaml\n$ oc apply -f nncp-2.yaml\n",
+    );
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["shell-file-not-included"]);
+    let help = findings[0]["help"].as_str().expect("help");
+    assert!(help.contains("such as `nad.yaml`"), "{help}");
+    assert_eq!(
+        positions(&findings[0])[1],
+        ("docs/chapter.md".to_string(), 11, 1)
+    );
+}
+
+#[test]
+fn shell_file_without_unapplied_gives_no_name() {
+    let book = tempfile::tempdir().unwrap();
+    let fail = fixture("shell-file-not-included", "fail");
+    snapbox::dir::copy_template(fail, book.path()).unwrap();
+    let chapter = book.path().join("docs/chapter.md");
+    edit(
+        &chapter,
+        "$ oc apply -f nad-v2.yaml\n",
+        "$ oc apply -f nad.yaml\n$ oc apply -f hco.yaml\n$ oc apply -f nncp-2.yaml\n",
+    );
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["shell-file-not-included"]);
+    let help = findings[0]["help"].as_str().expect("help");
+    assert_eq!(
+        help,
+        "include `nncp-2.yaml` in the chapter so that readers see what they apply"
+    );
+    assert_eq!(positions(&findings[0]).len(), 1);
 }

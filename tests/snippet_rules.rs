@@ -54,6 +54,9 @@ type Expected = &'static [(&'static str, usize, usize)];
 /// Each invalid fixture with every finding it must produce, in file order.
 const INVALID: &[(&str, Expected)] = &[
     ("yaml-syntax.yaml", &[("yaml-syntax", 5, 5)]),
+    ("yaml-quoted-indentation.yaml", &[("yaml-syntax", 14, 3)]),
+    ("yaml-tab-indentation.yaml", &[("yaml-syntax", 4, 1)]),
+    ("yaml-list-indentation.yaml", &[("yaml-syntax", 10, 8)]),
     ("yaml-duplicate-key.yaml", &[("yaml-duplicate-key", 5, 3)]),
     (
         "missing-field.yaml",
@@ -578,4 +581,148 @@ fn capture_templates_are_not_checked() {
     let text = "apiVersion: nmstate.io/v1\nkind: NodeNetworkConfigurationPolicy\nmetadata:\n  name: t\nspec:\n  capture:\n    gw: routes.running.destination==\"0.0.0.0/0\"\n  desiredState:\n    interfaces:\n      - name: \"{{ capture.gw.routes.running.0.next-hop-interface }}\"\n        type: ethernet\n        mtu: \"{{ capture.base.interfaces.0.mtu }}\"\n";
     let snippet = analyze_text("template.yaml", text);
     assert_eq!(findings(&snippet), vec![]);
+}
+
+/// The only finding of `snippet`, which must be a `yaml-syntax` error.
+fn syntax_finding(snippet: &Snippet) -> &netsnip::diagnostic::Diagnostic {
+    assert_eq!(snippet.diagnostics.len(), 1, "{:#?}", snippet.diagnostics);
+    let diagnostic = &snippet.diagnostics[0];
+    assert_eq!(diagnostic.rule.id, "yaml-syntax");
+    diagnostic
+}
+
+/// (line, column, text) of every label, primary first.
+fn label_places(diagnostic: &netsnip::diagnostic::Diagnostic) -> Vec<(usize, usize, &str)> {
+    diagnostic
+        .labels
+        .iter()
+        .map(|label| {
+            let location = label.location();
+            (location.line, location.column, label.text.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn bond_options_accept_quoted_numbers() {
+    let snippet = analyze_fixture("valid", "bond-quoted-options.yaml");
+    assert_eq!(findings(&snippet), vec![]);
+
+    let snippet = analyze_fixture("invalid", "quoted-number.yaml");
+    let lines: Vec<usize> = findings(&snippet).iter().map(|f| f.1).collect();
+    assert!(!lines.contains(&21), "`miimon: '140'` reported: {lines:?}");
+}
+
+#[test]
+fn quoted_scalar_indentation_points_at_line() {
+    let snippet = analyze_fixture("invalid", "yaml-quoted-indentation.yaml");
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(
+        diagnostic.message,
+        "invalid YAML: a line of this quoted value is not indented more than `config:`"
+    );
+    let places = label_places(diagnostic);
+    assert_eq!(places[0], (14, 3, "not indented enough"));
+    assert_eq!(places[1], (9, 11, "the quoted value starts here"));
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some(
+            "indent every line of the quoted value more than `config:`, or use a block \
+             scalar `config: |`"
+        )
+    );
+}
+
+#[test]
+fn quoted_scalar_indented_deeper_is_valid() {
+    let snippet = analyze_fixture("valid", "nad-quoted-multiline.yaml");
+    assert_eq!(findings(&snippet), vec![]);
+    let nad = snippet.documents[0].nad().expect("a NAD");
+    let config = nad.config.as_ref().expect("a parsed config");
+    assert_eq!(config.cni_type.as_ref().map(|t| t.as_str()), Some("ovs"));
+}
+
+#[test]
+fn quoted_scalar_in_list_item_names_dash() {
+    let text = "items:\n  - 'first\n second'\n";
+    let snippet = analyze_text("list.yaml", text);
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(findings(&snippet), vec![("yaml-syntax", 3, 2)]);
+    let help = diagnostic.help.as_deref().unwrap_or("");
+    assert!(help.contains("more than its `-`"), "{help}");
+}
+
+#[test]
+fn tab_indentation_points_at_tab() {
+    let snippet = analyze_fixture("invalid", "yaml-tab-indentation.yaml");
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(label_places(diagnostic)[0], (4, 1, "tab"));
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some("YAML does not allow tabs for indentation; replace them with spaces")
+    );
+}
+
+#[test]
+fn tab_on_continuation_line_points_at_tab() {
+    let snippet = analyze_text("tab.yaml", "a:\n  b: 1\n\tc: 2\n");
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(findings(&snippet), vec![("yaml-syntax", 3, 1)]);
+    assert!(diagnostic.help.is_some());
+}
+
+#[test]
+fn list_indentation_explains_levels() {
+    let snippet = analyze_fixture("invalid", "yaml-list-indentation.yaml");
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(
+        diagnostic.message,
+        "invalid YAML: while parsing a block collection, did not find expected '-' indicator"
+    );
+    let places = label_places(diagnostic);
+    assert_eq!(
+        places[1],
+        (8, 7, "items of this list are indented 6 spaces")
+    );
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some(
+            "the indentation is probably inconsistent: line 10 is indented 7 spaces, but the \
+             items of the list that starts on line 8 are indented 6; indent each line exactly \
+             as far as the others at its level"
+        )
+    );
+}
+
+#[test]
+fn mapping_indentation_explains_levels() {
+    let text = "spec:\n  desiredState:\n    interfaces:\n      - name: a\n        type: b\n     - name: c\n";
+    let snippet = analyze_text("mapping.yaml", text);
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(findings(&snippet), vec![("yaml-syntax", 6, 6)]);
+    let places = label_places(diagnostic);
+    assert_eq!(
+        places[1],
+        (3, 5, "keys of this mapping are indented 4 spaces")
+    );
+    let help = diagnostic.help.as_deref().unwrap_or("");
+    assert!(help.contains("line 6 is indented 5 spaces"), "{help}");
+}
+
+#[test]
+fn alias_bomb_reports_limit_not_syntax() {
+    let mut text = String::from("a: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..7 {
+        let refs = vec![format!("*l{}", level - 1); 10].join(", ");
+        text.push_str(&format!("l{level}: &l{level} [{refs}]\n"));
+    }
+    let snippet = analyze_text("bomb.yaml", &text);
+    let diagnostic = syntax_finding(&snippet);
+    assert_eq!(
+        diagnostic.message,
+        "aliases expand to more than 100000 nodes, netsnip's limit"
+    );
+    assert_eq!(diagnostic.severity, Severity::Error);
+    assert_eq!(label_places(diagnostic)[0].2, "limit exceeded here");
+    assert_eq!(findings(&snippet), vec![("yaml-syntax", 5, 45)]);
 }

@@ -173,6 +173,8 @@ fn check_patch_ports(
 struct PortOf<'p> {
     bridge: &'p Interface,
     name: &'p Spanned<String>,
+    /// The member interfaces when the port is an OVS bond.
+    bond_members: &'p [Spanned<String>],
 }
 
 fn ports(policy: &Policy) -> Vec<PortOf<'_>> {
@@ -181,7 +183,11 @@ fn ports(policy: &Policy) -> Vec<PortOf<'_>> {
         let listed = bridge.bridge.iter().flat_map(|b| &b.ports);
         for port in listed {
             if let Some(name) = &port.name {
-                ports.push(PortOf { bridge, name });
+                ports.push(PortOf {
+                    bridge,
+                    name,
+                    bond_members: &port.bond_ports,
+                });
             }
         }
     }
@@ -316,12 +322,34 @@ fn check_port_ip(
     );
 }
 
+/// Warns about a port that is neither defined nor named like a NIC. An OVS bond port (one with
+/// `link-aggregation`) is defined in place and its name is free, but its members must be NICs.
 fn check_undeclared(
     policy: Located<'_, Policy>,
     port: &PortOf<'_>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    let name = &port.name.value;
+    // NOTE: a port whose `link-aggregation` lists no members is checked like a plain port,
+    // because the model keeps the members but not whether the section is there.
+    if port.bond_members.is_empty() {
+        check_nic_name(policy, port, port.name, findings);
+        return;
+    }
+    for member in port.bond_members {
+        let defined = policy.interface(&member.value).is_some();
+        if !defined && !is_nic_name(&member.value) {
+            findings.push(undeclared_bond_member(policy, port, member));
+        }
+    }
+}
+
+fn check_nic_name(
+    policy: Located<'_, Policy>,
+    port: &PortOf<'_>,
+    name: &Spanned<String>,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let (span, name) = (&name.span, &name.value);
     if name == bridge_name(port.bridge) || is_nic_name(name) {
         return;
     }
@@ -330,12 +358,30 @@ fn check_undeclared(
             &UNDECLARED_BRIDGE_PORT,
             format!("bridge port `{name}` is not defined in this NNCP and does not look like a NIC"),
         )
-        .label(policy.file, port.name.span.clone(), "taken to be a NIC on the node")
+        .label(policy.file, span.clone(), "taken to be a NIC on the node")
         .label(policy.file, bridge_span(port.bridge), format!("port of bridge `{}`", bridge_name(port.bridge)))
         .help(format!(
             "when no NIC of this name exists, nmstate silently creates an internal interface; declare it with `- name: {name}` and `type: ovs-interface` if that is what you mean, or correct the NIC name"
         )),
     );
+}
+
+fn undeclared_bond_member(
+    policy: Located<'_, Policy>,
+    port: &PortOf<'_>,
+    member: &Spanned<String>,
+) -> Diagnostic {
+    let bond = &port.name.value;
+    Diagnostic::new(
+        &UNDECLARED_BRIDGE_PORT,
+        format!(
+            "member `{}` of OVS bond `{bond}` is not defined in this NNCP and does not look like a NIC",
+            member.value
+        ),
+    )
+    .label(policy.file, member.span.clone(), "taken to be a NIC on the node")
+    .label(policy.file, port.name.span.clone(), format!("OVS bond port of bridge `{}`", bridge_name(port.bridge)))
+    .help("the members of an OVS bond are NICs or interfaces this NNCP defines; correct the NIC name")
 }
 
 /// Names like `ens4.3876`: a NIC name, a dot and a VLAN id.

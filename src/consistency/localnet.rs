@@ -59,7 +59,7 @@ fn check_mapped(
             findings.push(alternative_unmapped(nad, network, *alternative));
         }
     }
-    if partial.is_empty() && !book.broken && !book.policies.iter().any(maps) {
+    if partial.is_empty() && !book.incomplete && !book.policies.iter().any(maps) {
         findings.push(unmapped(nad, network, chapter, book));
     }
 }
@@ -217,7 +217,7 @@ fn check_migration_network(
             findings.push(without_subnets(hco, network, nad));
         }
         Some(_) => {}
-        None if book.broken => {}
+        None if book.incomplete || book.has_faulty_nad_name() => {}
         None => findings.push(migration_not_found(hco, network, namespace, chapter, book)),
     }
 }

@@ -35,7 +35,9 @@ use scope::Scope;
 
 /// Runs every consistency rule over the expanded chapters and their validated snippets.
 pub fn check(book: &Book, chapters: &[ExpandedChapter], snippets: &[Snippet]) -> Vec<Diagnostic> {
-    let whole = Scope::of(snippets);
+    let mut whole = Scope::of(snippets);
+    // A chapter that failed to load or a failed directive leaves the book's snippets incomplete.
+    whole.incomplete |= !book.diagnostics.is_empty() || chapters.iter().any(has_directive_errors);
     let mut findings = Vec::new();
     bridges::check(&whole, &mut findings);
     vlan::check_documents(&whole, &mut findings);
@@ -57,15 +59,27 @@ fn check_chapter(
     vlan::check_paths(&scope, findings);
     addresses::check(&scope, findings);
 
+    let files = markdown::files(chapter);
+    let parts: Vec<markdown::Parts> = files.iter().map(|f| markdown::parse(f.text())).collect();
+    let applied = files
+        .iter()
+        .zip(&parts)
+        .flat_map(|(file, parts)| shell::applied_files(file, &parts.shell_blocks))
+        .collect();
     let context = shell::Context {
         chapter,
         scope: &scope,
+        applied,
     };
-    for file in markdown::files(chapter) {
-        let parts = markdown::parse(file.text());
+    for (file, parts) in files.into_iter().zip(&parts) {
         prose::check(file, &parts.prose, &scope, findings);
         shell::check(&context, file, &parts.shell_blocks, findings);
     }
+}
+
+/// Whether a directive of the chapter failed, so that some of its snippets are missing.
+pub(crate) fn has_directive_errors(chapter: &ExpandedChapter) -> bool {
+    !chapter.expansion.diagnostics.is_empty()
 }
 
 /// Drops findings that two chapters including the same snippets both produced.

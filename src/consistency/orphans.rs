@@ -17,9 +17,10 @@ const SNIPPET_EXTENSIONS: &[&str] = &["yaml", "yml"];
 /// Reports the YAML files of the include path that no chapter includes.
 ///
 /// Only a whole mdBook is checked: when `check` is limited to some chapters, or a plain folder
-/// is checked file by file, the other chapters may well include the file.
+/// is checked file by file, the other chapters may well include the file. A failed directive
+/// also stops the check, because the file it meant is then reported as unused.
 pub fn check(book: &Book, chapters: &[ExpandedChapter], findings: &mut Vec<Diagnostic>) {
-    if !is_whole_book(book) {
+    if !is_whole_book(book) || chapters.iter().any(super::has_directive_errors) {
         return;
     }
     let included: HashSet<&Path> = chapters
@@ -30,7 +31,7 @@ pub fn check(book: &Book, chapters: &[ExpandedChapter], findings: &mut Vec<Diagn
 
     let mut files = Vec::new();
     for folder in &book.config.include_path {
-        collect_snippets(folder, &mut files);
+        collect_snippets(&book.config.root, folder, &mut files);
     }
     files.sort();
     files.dedup();
@@ -77,7 +78,14 @@ fn count_links(item: &mdbook_summary::SummaryItem) -> usize {
     own + link.nested_items.iter().map(count_links).sum::<usize>()
 }
 
-fn collect_snippets(folder: &Path, files: &mut Vec<PathBuf>) {
+/// Collects the snippets under `folder`, canonical. A symbolic link is followed only to a file
+/// inside `root` (canonical), so the scan never reads a file from elsewhere on the machine, and
+/// linked folders are not entered, which also keeps a link loop from recursing forever.
+fn collect_snippets(root: &Path, folder: &Path, files: &mut Vec<PathBuf>) {
+    // The default include folder is not validated like a configured one and may be a link.
+    if !canonical(folder).starts_with(root) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
@@ -91,9 +99,13 @@ fn collect_snippets(folder: &Path, files: &mut Vec<PathBuf>) {
             continue;
         }
         if file_type.is_dir() {
-            collect_snippets(&path, files);
-        } else if is_snippet(&path) {
-            files.push(canonical(&path));
+            collect_snippets(root, &path, files);
+            continue;
+        }
+
+        let real = canonical(&path);
+        if is_snippet(&path) && real.starts_with(root) && real.is_file() {
+            files.push(real);
         }
     }
 }

@@ -38,16 +38,14 @@ pub fn check(
     chapter: &Scope<'_>,
     findings: &mut Vec<Diagnostic>,
 ) {
-    if chapter.is_empty() {
+    if chapter.is_empty() || chapter.incomplete {
         return;
     }
     let vlans = used_vlans(chapter);
     let subnets = used_subnets(chapter);
     for range in prose {
         let text = &file.text()[range.clone()];
-        if !chapter.broken {
-            check_vlans(file, range.start, text, &vlans, findings);
-        }
+        check_vlans(file, range.start, text, &vlans, findings);
         check_cidrs(file, range.start, text, &subnets, findings);
     }
 }
@@ -86,11 +84,12 @@ fn check_vlans(
                 format!("the snippets use VLAN {}", used.value),
             );
         }
-        findings.push(
-            diagnostic.help(
-                "correct the VLAN id in the text or in the snippet, so that both say the same",
-            ),
-        );
+        findings.push(diagnostic.help(
+            "correct the VLAN id in the text or in the snippet, so that both say the same; \
+                 if the text names another VLAN on purpose (\"VLAN 1 carries no traffic\"), \
+                 silence this rule here with \
+                 `<!-- netsnip-allow: prose-vlan-unknown -- reason -->`",
+        ));
     }
 }
 
@@ -131,7 +130,11 @@ fn check_cidrs(
                 used.span.clone(),
                 format!("the snippet uses {}", used.value),
             )
-            .help("correct the CIDR in the text or in the snippet, so that both say the same"),
+            .help(
+                "correct the CIDR in the text or in the snippet, so that both say the same; \
+                 if the text names a wider network on purpose, silence this rule here with \
+                 `<!-- netsnip-allow: prose-cidr-mismatch -- reason -->`",
+            ),
         );
     }
 }

@@ -188,7 +188,7 @@ pub const ORPHAN_SNIPPET: Rule = Rule {
 pub const INVALID_SUPPRESSION: Rule = Rule {
     id: "invalid-suppression",
     default: Level::Deny,
-    summary: "a `netsnip-allow` comment names an unknown rule, gives no reason or precedes no directive or code block",
+    summary: "a `netsnip-allow` comment names an unknown rule, gives no reason or is followed by no Markdown block",
 };
 
 /// Every rule of this module.

@@ -5,10 +5,12 @@
 //! another the networks.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::analysis::ExpandedChapter;
+use crate::diagnostic::Severity;
 use crate::snippet::Snippet;
 use crate::snippet::model::{
     Attachment, HyperConverged, InterfaceState, Model, Policy, Spanned, Topology,
@@ -52,10 +54,13 @@ pub struct Scope<'a> {
     pub attachments: Vec<Located<'a, Attachment>>,
     /// HyperConverged resources.
     pub hyperconvergeds: Vec<Located<'a, HyperConverged>>,
-    /// Whether a snippet of the scope is not valid YAML, so that its documents are missing.
-    /// Rules that report something as missing stay quiet then, because the snippet's own
-    /// finding already explains the gap.
-    pub broken: bool,
+    /// Whether documents that belong to the scope are missing: a snippet is not valid YAML, or
+    /// a directive failed to resolve. Rules that report something as missing stay quiet then,
+    /// because the snippet's or the directive's own finding already explains the gap.
+    pub incomplete: bool,
+    /// The primary spans of the errors that the snippet validator found in the scope's
+    /// snippets. Rules neither match nor suggest a value that lies in one of them.
+    faults: Vec<(&'a Path, Range<usize>)>,
 }
 
 impl<'a> Scope<'a> {
@@ -64,7 +69,8 @@ impl<'a> Scope<'a> {
         let mut scope = Scope::default();
         for snippet in snippets {
             scope.snippets.push(snippet);
-            scope.broken |= snippet.diagnostics.iter().any(|d| d.rule == &YAML_SYNTAX);
+            scope.incomplete |= snippet.diagnostics.iter().any(|d| d.rule == &YAML_SYNTAX);
+            scope.add_faults(snippet);
             for document in &snippet.documents {
                 scope.add(&snippet.file, &document.model);
             }
@@ -84,7 +90,37 @@ impl<'a> Scope<'a> {
         let chosen: Vec<&Snippet> = included
             .filter_map(|path| snippets.iter().find(|s| s.file.path() == path))
             .collect();
-        Scope::of(chosen)
+        let mut scope = Scope::of(chosen);
+        scope.incomplete |= super::has_directive_errors(chapter);
+        scope
+    }
+
+    fn add_faults(&mut self, snippet: &'a Snippet) {
+        let errors = snippet
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error);
+        for primary in errors.filter_map(|d| d.labels.first()) {
+            if primary.file.path() == snippet.file.path() {
+                self.faults
+                    .push((snippet.file.path(), primary.span.clone()));
+            }
+        }
+    }
+
+    /// Whether the snippet validator reported an error on the value at `span` of `file`, such
+    /// as an invalid `metadata.name`. Suggesting that value would repeat the mistake, and a
+    /// lookup that misses it may only echo the error.
+    pub fn is_faulty(&self, file: &SourceFile, span: &Range<usize>) -> bool {
+        self.faults.iter().any(|(path, fault)| {
+            let overlaps = fault.start < span.end && span.start < fault.end;
+            *path == file.path() && (overlaps || fault.start == span.start)
+        })
+    }
+
+    /// Whether `value`, read from `file`, is one the snippet validator reported an error on.
+    pub fn is_faulty_value<T>(&self, file: &SourceFile, value: Option<&Spanned<T>>) -> bool {
+        value.is_some_and(|v| self.is_faulty(file, &v.span))
     }
 
     fn add(&mut self, file: &'a Arc<SourceFile>, model: &'a Model) {
@@ -119,6 +155,15 @@ impl<'a> Scope<'a> {
     /// The NADs with the OVN-Kubernetes `localnet` topology.
     pub fn localnets(&self) -> impl Iterator<Item = Located<'a, Attachment>> + '_ {
         self.attachments.iter().copied().filter(is_localnet)
+    }
+
+    /// Whether a NAD's `metadata.name` or `metadata.namespace` has an error finding, so that a
+    /// lookup by name may miss the NAD the author meant.
+    pub fn has_faulty_nad_name(&self) -> bool {
+        self.attachments.iter().any(|nad| {
+            self.is_faulty_value(nad.file, nad.name.as_ref())
+                || self.is_faulty_value(nad.file, nad.namespace.as_ref())
+        })
     }
 
     /// Whether the scope has no modelled document at all.

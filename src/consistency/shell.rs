@@ -94,6 +94,9 @@ struct Named<'a> {
     /// The kind, lower-cased as `oc` prints it before the API group.
     kind: String,
     name: &'a Spanned<String>,
+    /// Whether the snippet validator found the name invalid, so that it must not be suggested.
+    faulty_name: bool,
+    /// The namespace, unless the snippet validator found it invalid.
     namespace: Option<&'a Spanned<String>>,
     file: &'a Arc<SourceFile>,
 }
@@ -107,6 +110,37 @@ pub struct Context<'a> {
     pub chapter: &'a ExpandedChapter,
     /// Its snippets.
     pub scope: &'a Scope<'a>,
+    /// The file names that `oc create -f` or `oc apply -f` name anywhere in the chapter.
+    pub applied: Vec<String>,
+}
+
+/// Collects the file names that the `create` and `apply` commands of `blocks` name.
+pub fn applied_files(file: &SourceFile, blocks: &[ShellBlock]) -> Vec<String> {
+    let mut applied = Vec::new();
+    for block in blocks {
+        for line in lines(file.text(), block.content.clone(), block.transcript) {
+            let Line::Command(words) = line else { continue };
+            let Some(command) = parse_command(&words) else {
+                continue;
+            };
+            let verb = command.positional.first().map(|w| w.text.as_str());
+            if matches!(verb, Some("create" | "apply")) {
+                applied.extend(command.files.iter().map(|w| file_name(&w.text)));
+            }
+        }
+    }
+    applied
+}
+
+fn target_name(inclusion: &Inclusion) -> String {
+    file_name(&inclusion.target.path().to_string_lossy())
+}
+
+/// The last component of a path as written in a command.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Checks every shell block of `file`.
@@ -132,14 +166,15 @@ fn named_documents<'a>(scope: &'a Scope<'a>) -> Vec<Named<'a>> {
     let mut named = Vec::new();
     for snippet in &scope.snippets {
         for document in &snippet.documents {
-            if let Some(name) = &document.name {
-                named.push(Named {
-                    kind: document.kind.label().to_ascii_lowercase(),
-                    name,
-                    namespace: document.namespace.as_ref(),
-                    file: &snippet.file,
-                });
-            }
+            let Some(name) = &document.name else { continue };
+            let namespace = document.namespace.as_ref();
+            named.push(Named {
+                kind: document.kind.label().to_ascii_lowercase(),
+                name,
+                faulty_name: scope.is_faulty(&snippet.file, &name.span),
+                namespace: namespace.filter(|ns| !scope.is_faulty(&snippet.file, &ns.span)),
+                file: &snippet.file,
+            });
         }
     }
     named
@@ -160,7 +195,7 @@ enum Line {
 
 impl BlockChecker<'_> {
     fn check(&self, block: Range<usize>, findings: &mut Vec<Diagnostic>) {
-        let lines = self.lines(block);
+        let lines = lines(self.file.text(), block, self.transcript);
         let mut listing: Option<Command> = None;
         let mut header: Option<usize> = None;
         for line in lines {
@@ -173,7 +208,7 @@ impl BlockChecker<'_> {
                     listing = command.filter(is_listing);
                     header = None;
                 }
-                Line::Output { .. } if self.context.scope.broken => {}
+                Line::Output { .. } if self.context.scope.incomplete => {}
                 Line::Output { text, start } => {
                     self.check_output(&text, start, findings);
                     if let Some(command) = &listing {
@@ -182,37 +217,6 @@ impl BlockChecker<'_> {
                 }
             }
         }
-    }
-
-    /// Splits a block into lines. Without any prompt, a `console` block is all output and
-    /// any other shell block is all commands.
-    fn lines(&self, block: Range<usize>) -> Vec<Line> {
-        let text = &self.file.text()[block.clone()];
-        let prompted = text.lines().any(|line| PROMPT.is_match(line));
-        let mut lines = Vec::new();
-        let mut offset = block.start;
-        for raw in text.split_inclusive('\n') {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            let prompt = PROMPT.find(line).map(|m| m.end());
-            match (prompted, prompt) {
-                (true, Some(end)) => {
-                    lines.push(Line::Command(split_words(&line[end..], offset + end)))
-                }
-                (true, None) => lines.push(Line::Output {
-                    text: line.to_string(),
-                    start: offset,
-                }),
-                (false, _) if !self.transcript => {
-                    lines.push(Line::Command(split_words(line, offset)))
-                }
-                (false, _) => lines.push(Line::Output {
-                    text: line.to_string(),
-                    start: offset,
-                }),
-            }
-            offset += raw.len();
-        }
-        lines
     }
 
     fn check_command(&self, command: &Command, findings: &mut Vec<Diagnostic>) {
@@ -246,7 +250,9 @@ impl BlockChecker<'_> {
                 .filter(|n| n.kind == NAD_KIND && Arc::ptr_eq(n.file, &inclusion.target))
                 .collect();
         }
-        findings.push(self.file_not_included(word, &included));
+        if !self.context.scope.incomplete {
+            findings.push(self.file_not_included(word, &included));
+        }
         Vec::new()
     }
 
@@ -282,25 +288,16 @@ impl BlockChecker<'_> {
             word.span.clone(),
             "not a snippet of this chapter",
         );
-        let closest = included.iter().min_by_key(|i| {
-            let name = i
-                .target
-                .path()
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            strsim::levenshtein(&name, &word.text)
-        });
-        if let Some(inclusion) = closest {
-            let name = inclusion
-                .target
-                .path()
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        let written = file_name(&word.text);
+        let unapplied = included
+            .iter()
+            .map(|i| (*i, target_name(i)))
+            .filter(|(_, name)| !self.context.applied.contains(name));
+        let closest = unapplied.min_by_key(|(_, name)| strsim::levenshtein(name, &written));
+        if let Some((inclusion, name)) = closest {
             diagnostic = diagnostic
                 .label(&inclusion.from, inclusion.directive.clone(), format!("the chapter includes `{name}`"))
-                .help(format!("name a file the chapter shows, such as `{name}`, or include `{}` in the chapter", word.text));
+                .help(format!("name a file the chapter includes and does not apply yet, such as `{name}`, or include `{}` in the chapter", word.text));
         } else {
             diagnostic = diagnostic.help(format!(
                 "include `{}` in the chapter so that readers see what they apply",
@@ -372,9 +369,12 @@ impl BlockChecker<'_> {
         let resource = &captures["resource"];
         let name = captures.name("name").expect("the pattern has a name group");
         let of_kind: Vec<&Named<'_>> = self.named.iter().filter(|n| n.kind == resource).collect();
-        if of_kind.iter().any(|n| n.name.value == name.as_str()) {
+        let matched = of_kind.iter().any(|n| n.name.value == name.as_str());
+        // An invalid name may be the one the output means, and its own finding covers both.
+        if matched || of_kind.iter().any(|n| n.faulty_name) {
             return;
         }
+
         let mut diagnostic = Diagnostic::new(
             &SHELL_OUTPUT_MISMATCH,
             format!(
@@ -387,6 +387,7 @@ impl BlockChecker<'_> {
             start + name.start()..start + name.end(),
             "named in the output",
         );
+
         let closest = of_kind
             .iter()
             .min_by_key(|n| strsim::levenshtein(&n.name.value, name.as_str()));
@@ -427,6 +428,7 @@ impl BlockChecker<'_> {
             .named
             .iter()
             .filter(|n| kind.as_deref().is_none_or(|k| kind_matches(k, &n.kind)))
+            .filter(|n| !n.faulty_name)
             .collect();
         if candidates.iter().any(|n| n.name.value == cell.1) {
             return;
@@ -461,6 +463,29 @@ impl BlockChecker<'_> {
             )),
         );
     }
+}
+
+/// Splits a block into lines. Without any prompt, a `console` block is all output and any
+/// other shell block is all commands.
+fn lines(text: &str, block: Range<usize>, transcript: bool) -> Vec<Line> {
+    let content = &text[block.clone()];
+    let prompted = content.lines().any(|line| PROMPT.is_match(line));
+    let mut lines = Vec::new();
+    let mut offset = block.start;
+    for raw in content.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let prompt = PROMPT.find(line).map(|m| m.end());
+        match (prompted, prompt) {
+            (true, Some(end)) => lines.push(Line::Command(split_words(&line[end..], offset + end))),
+            (false, _) if !transcript => lines.push(Line::Command(split_words(line, offset))),
+            _ => lines.push(Line::Output {
+                text: line.to_string(),
+                start: offset,
+            }),
+        }
+        offset += raw.len();
+    }
+    lines
 }
 
 /// The byte offset and text of the `column`-th whitespace-separated cell of a row.

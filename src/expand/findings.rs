@@ -104,6 +104,10 @@ pub(super) fn unloadable(
             &rules::INCLUDE_UNREADABLE,
             "make the path name a regular file that this user may read",
         ),
+        LoadError::TooLarge { .. } => (
+            &rules::INCLUDE_TOO_LARGE,
+            "split the file into smaller files and include each where it is needed",
+        ),
     };
     Diagnostic::new(
         rule,
@@ -159,8 +163,9 @@ pub(super) fn too_large(file: &Arc<SourceFile>, directive: &Directive) -> Diagno
     )
     .label(file, directive.span.clone(), "the limit is passed here")
     .help(
-        "a Markdown file is probably included many times over, directly or through nested \
-         includes; include it fewer times",
+        "the included files add up to more than the limit, with each nested Markdown file \
+         counted again at every level that includes it; split the chapter, or include fewer \
+         or smaller files",
     )
 }
 

@@ -4,7 +4,7 @@
 //! calls. A book whose chapters include the same snippets thousands of times would spend most
 //! of a `check` in them, so an [`super::Expander`] resolves each (folder, path) pair once.
 //! The memo lives only as long as its expander, so that watch mode, which keeps its
-//! [`Resolver`] between rebuilds, sees files that appeared or vanished since the last one.
+//! [`Resolver`] between rebuilds, finds files that appeared or vanished since the last one.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,8 +34,8 @@ impl Resolutions {
             return known.clone();
         }
 
-        // Resolving happens outside the lock so that the other thread is not held up by the
-        // system calls; when two threads race for one pair, both results are the same.
+        // Resolving happens outside the lock, so the other thread is not held up by the system
+        // calls. Two threads racing for one pair get the same result, so either insert is right.
         let resolved = resolver.resolve(folder, raw);
         self.lock()
             .entry(folder.to_path_buf())

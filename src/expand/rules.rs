@@ -44,11 +44,12 @@ pub const INCLUDE_TOO_DEEP: Rule = Rule {
     summary: "included Markdown files nest deeper than the limit",
 };
 
-/// Expansion that inserts more than [`super::MAX_EXPANDED_BYTES`].
+/// An included file over [`crate::files::MAX_FILE_BYTES`], or an expansion that inserts more
+/// than [`super::MAX_EXPANDED_BYTES`].
 pub const INCLUDE_TOO_LARGE: Rule = Rule {
     id: "include-too-large",
     default: Level::Deny,
-    summary: "expanding a chapter inserts more text than the limit",
+    summary: "an included file, or the text that expanding a chapter inserts, is larger than the limit",
 };
 
 /// Text that starts like a directive but does not parse.

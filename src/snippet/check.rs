@@ -168,7 +168,7 @@ pub fn label_problem(name: &str, max: usize) -> Option<String> {
 pub fn label_value_problem(value: &str) -> Option<String> {
     if value.len() > 63 {
         return Some(format!(
-            "is {} characters long; a label value has at most 63",
+            "is {} characters long; the maximum is 63",
             value.len()
         ));
     }

@@ -109,7 +109,7 @@ impl JsonParser<'_> {
 
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
         if depth > MAX_DEPTH {
-            return Err(self.error("the JSON nests too deeply"));
+            return Err(self.error(&format!("the JSON nests deeper than {MAX_DEPTH} levels")));
         }
         let start = self.pos;
         let value = match self.peek() {

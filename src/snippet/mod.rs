@@ -20,6 +20,7 @@ mod ovn;
 mod position;
 pub mod rules;
 mod schema;
+mod syntax;
 mod values;
 mod yaml;
 
@@ -145,15 +146,19 @@ pub fn analyze(file: Arc<SourceFile>) -> Snippet {
 
 fn report_syntax_error(checker: &mut Checker, error: &yaml::SyntaxError) {
     let text = checker.file.text();
-    let start = error.offset.min(text.len());
-    let end = text[start..]
-        .chars()
-        .next()
-        .map_or(start, |c| start + c.len_utf8());
-    let message = format!("invalid YAML: {}", error.message);
-    checker
-        .report(&YAML_SYNTAX, start..end, message, "YAML syntax error")
-        .note("netsnip does not check the rest of the file");
+    let span = syntax::char_span(text, error.offset);
+    let related = error
+        .related
+        .as_ref()
+        .map(|(offset, label)| (syntax::char_span(text, *offset), label.clone()));
+    let mut report = checker.report(&YAML_SYNTAX, span, &error.message, &error.label);
+    if let Some((span, label)) = related {
+        report = report.label(span, label);
+    }
+    if let Some(help) = &error.help {
+        report = report.help(help);
+    }
+    report.note("netsnip does not check the rest of the file");
 }
 
 /// Reports keys that repeat in a mapping, anywhere in the tree.

@@ -8,7 +8,7 @@
 //! error here.
 //!
 //! Fields that nmstate reads with its `*_or_string` helpers accept a quoted value, so a quoted
-//! value is a warning there. Plain `bool` and integer fields reject it, so there it is an
+//! value is a warning there, except in bond options, which nmstate's own examples quote. Plain `bool` and integer fields reject it, so there it is an
 //! error. Sections of interface types that guides rarely use (`vxlan`, `vrf`, `macsec`, ...)
 //! and `ethtool` details are not checked inside.
 
@@ -38,6 +38,10 @@ const VLAN_ID: Shape = Shape::int(0, 4094);
 /// 68 is the smallest MTU IPv4 allows and the kernel's minimum for Ethernet; 65535 is the
 /// largest MTU an IP packet length can express.
 const MTU: Shape = Shape::int(68, 65535);
+const BOND_BOOL: Shape = Shape::Bool(Quoted::Conventional);
+const BOND_U8: Shape = Shape::conventional_int(0, u8::MAX as i128);
+const BOND_U16: Shape = Shape::conventional_int(0, u16::MAX as i128);
+const BOND_U32: Shape = Shape::conventional_int(0, u32::MAX as i128);
 
 /// Every interface type of nmstate 2.2.38.
 pub const INTERFACE_TYPES: &[&str] = &[
@@ -302,36 +306,38 @@ const BOND_PORT_CONFIG: &[Field] = &[
 ];
 
 /// Bond options keep the kernel's snake_case names. The enumerated ones also accept the
-/// kernel's numbers, so they are checked only as present.
+/// kernel's numbers, so they are checked only as present. nmstate 2.2.38 reads the numbers and
+/// booleans with its `*_or_string` helpers, the kernel's sysfs files take them as text, and
+/// nmstate's bond example writes `miimon: '140'`, so a quoted value is no finding here.
 const BOND_OPTIONS: &[Field] = &[
-    Field::new("ad_actor_sys_prio", U16),
+    Field::new("ad_actor_sys_prio", BOND_U16),
     Field::new("ad_actor_system", Shape::Str),
     Field::new("ad_select", Shape::Any),
-    Field::new("ad_user_port_key", U16),
+    Field::new("ad_user_port_key", BOND_U16),
     Field::new("all_slaves_active", Shape::Any),
     Field::new("arp_all_targets", Shape::Any),
-    Field::new("arp_interval", U32),
+    Field::new("arp_interval", BOND_U32),
     Field::new("arp_ip_target", Shape::Str),
     Field::new("arp_validate", Shape::Any),
-    Field::new("downdelay", U32),
+    Field::new("downdelay", BOND_U32),
     Field::new("fail_over_mac", Shape::Any),
     Field::new("lacp_rate", Shape::Any),
-    Field::new("lp_interval", U32),
-    Field::new("miimon", U32),
-    Field::new("min_links", U32),
-    Field::new("num_grat_arp", U8),
-    Field::new("num_unsol_na", U8),
-    Field::new("packets_per_slave", U32),
+    Field::new("lp_interval", BOND_U32),
+    Field::new("miimon", BOND_U32),
+    Field::new("min_links", BOND_U32),
+    Field::new("num_grat_arp", BOND_U8),
+    Field::new("num_unsol_na", BOND_U8),
+    Field::new("packets_per_slave", BOND_U32),
     Field::new("primary", IFACE),
     Field::new("primary_reselect", Shape::Any),
-    Field::new("resend_igmp", U32),
-    Field::new("tlb_dynamic_lb", BOOL),
-    Field::new("updelay", U32),
-    Field::new("use_carrier", BOOL),
+    Field::new("resend_igmp", BOND_U32),
+    Field::new("tlb_dynamic_lb", BOND_BOOL),
+    Field::new("updelay", BOND_U32),
+    Field::new("use_carrier", BOND_BOOL),
     Field::new("xmit_hash_policy", Shape::Any),
-    Field::new("balance_slb", BOOL),
-    Field::new("balance-slb", BOOL),
-    Field::new("arp_missed_max", U8),
+    Field::new("balance_slb", BOND_BOOL),
+    Field::new("balance-slb", BOND_BOOL),
+    Field::new("arp_missed_max", BOND_U8),
 ];
 
 const ETHERNET: &[Field] = &[
@@ -620,7 +626,7 @@ fn check_prefix_length(checker: &mut Checker, node: &Node, path: &str, max: i128
                 &INVALID_IP_ADDRESS,
                 node.span.clone(),
                 message,
-                "prefix too long",
+                "prefix length exceeds the maximum",
             )
             .help(format!("use a prefix length from 0 to {max}"));
     }

@@ -4,11 +4,11 @@
 
 use crate::rules::{Level, Rule};
 
-/// The file is not valid YAML.
+/// The file is not valid YAML, or exceeds the nesting or alias limits of netsnip's parser.
 pub const YAML_SYNTAX: Rule = Rule {
     id: "yaml-syntax",
     default: Level::Deny,
-    summary: "a snippet is not valid YAML",
+    summary: "a snippet is not valid YAML, or nests or expands aliases beyond netsnip's limits",
 };
 
 /// A mapping repeats a key, which `kubectl` rejects.

@@ -52,6 +52,10 @@ pub enum Quoted {
     Accepted,
     /// The reader rejects it, as the Kubernetes API server does for a typed CRD field.
     Rejected,
+    /// The reader converts it and its own examples write it quoted, so it is no finding. nmstate
+    /// does this for bond options, which mirror the kernel's bonding options: sysfs and
+    /// NetworkManager pass those as strings, and nmstate's examples write `miimon: '140'`.
+    Conventional,
 }
 
 /// The type and range a value must have.
@@ -93,6 +97,15 @@ impl Shape {
             min,
             max,
             quoted: Quoted::Accepted,
+        }
+    }
+
+    /// Creates an integer shape whose quoted form is the documented convention.
+    pub const fn conventional_int(min: i128, max: i128) -> Self {
+        Shape::Int {
+            min,
+            max,
+            quoted: Quoted::Conventional,
         }
     }
 
@@ -235,6 +248,7 @@ fn check_string_bool(
 ) -> Option<bool> {
     let value = nmstate_bool(text);
     match (value, quoted) {
+        (Some(value), Quoted::Conventional) => Some(value),
         (Some(value), Quoted::Accepted) => {
             let message = format!(
                 "`{path}` is the string `\"{text}\"`, not a boolean; nmstate converts it, but \
@@ -319,6 +333,9 @@ fn check_string_int(
             report.help(format!("write `{text}` without quotes"));
         }
         return None;
+    }
+    if matches!(quoted, Quoted::Conventional) {
+        return Some(text.parse().ok());
     }
     let message = format!(
         "`{path}` is the string `\"{text}\"`, not a number; nmstate converts it, but other \

@@ -13,6 +13,9 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
+pub use super::syntax::SyntaxError;
+use super::syntax::{OpenCollection, explain};
+
 /// Nesting deeper than this stops the parse; the validators recurse over the tree, so an
 /// unbounded depth could overflow the stack.
 pub const MAX_DEPTH: usize = 200;
@@ -91,15 +94,6 @@ pub struct Stream {
     pub documents: Vec<Node>,
     /// The first syntax error; documents after it are not read.
     pub error: Option<SyntaxError>,
-}
-
-/// A YAML syntax error at a byte offset.
-#[derive(Debug, Clone)]
-pub struct SyntaxError {
-    /// The parser's description of the problem.
-    pub message: String,
-    /// Byte offset of the error.
-    pub offset: usize,
 }
 
 impl Node {
@@ -268,8 +262,8 @@ fn resolve_float(text: &str) -> Option<f64> {
 }
 
 /// Parses every document of `text`. It does not panic: a syntax error, an unknown alias, nesting
-/// deeper than [`MAX_DEPTH`] or aliases expanding past [`MAX_EXPANDED_NODES`] end the stream
-/// with an error and keep the documents completed before it.
+/// deeper than [`MAX_DEPTH`] or aliases expanding to more than [`MAX_EXPANDED_NODES`] nodes end
+/// the stream with an error and keep the documents completed before it.
 pub fn parse(text: &str) -> Stream {
     let mut builder = Builder::new(text);
     let mut parser = Parser::new_from_str(text);
@@ -284,10 +278,10 @@ pub fn parse(text: &str) -> Stream {
     }));
     let error = match outcome {
         Ok(result) => result.err(),
-        Err(_) => Some(SyntaxError {
-            message: "the YAML parser failed on this file".into(),
-            offset: 0,
-        }),
+        Err(_) => Some(SyntaxError::invalid(
+            "the YAML parser failed on this file",
+            0,
+        )),
     };
     Stream {
         documents: builder.documents,
@@ -308,6 +302,27 @@ enum Frame {
         anchor: usize,
         items: Vec<Node>,
     },
+}
+
+impl Frame {
+    /// Describes the frame for explaining a syntax error.
+    fn open_collection(&self) -> OpenCollection {
+        match self {
+            Frame::Mapping { start, key, .. } => OpenCollection {
+                sequence: false,
+                start: *start,
+                pending_key: key.as_ref().and_then(|key| {
+                    let text = key.scalar()?.text.clone();
+                    Some((key.span.start, text))
+                }),
+            },
+            Frame::Sequence { start, .. } => OpenCollection {
+                sequence: true,
+                start: *start,
+                pending_key: None,
+            },
+        }
+    }
 }
 
 /// Turns parser events into [`Node`]s.
@@ -349,17 +364,9 @@ impl<'t> Builder<'t> {
     }
 
     fn scan_error(&self, error: &ScanError) -> SyntaxError {
-        SyntaxError {
-            message: error.info().to_string(),
-            offset: self.byte(error.marker().index()),
-        }
-    }
-
-    fn error_at(&self, span: &Span, message: String) -> SyntaxError {
-        SyntaxError {
-            message,
-            offset: self.byte(span.start.index()),
-        }
+        let offset = self.byte(error.marker().index());
+        let open: Vec<OpenCollection> = self.stack.iter().map(Frame::open_collection).collect();
+        explain(self.text, error.info(), offset, &open)
     }
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), SyntaxError> {
@@ -399,8 +406,11 @@ impl<'t> Builder<'t> {
 
     fn open(&mut self, frame: Frame, span: &Span) -> Result<(), SyntaxError> {
         if self.stack.len() >= MAX_DEPTH {
-            let message = format!("the YAML nests deeper than {MAX_DEPTH} levels");
-            return Err(self.error_at(span, message));
+            let message = format!("the YAML nests deeper than {MAX_DEPTH} levels, netsnip's limit");
+            let help = "the YAML may be valid, but netsnip stops here because its checks recurse \
+                        once per level; flatten the structure";
+            let offset = self.byte(span.start.index());
+            return Err(SyntaxError::limit(message, offset, help));
         }
         self.stack.push(frame);
         Ok(())
@@ -466,13 +476,20 @@ impl<'t> Builder<'t> {
     }
 
     fn alias(&mut self, id: usize, span: &Span) -> Result<(), SyntaxError> {
+        let offset = self.byte(span.start.index());
         let Some(target) = self.anchors.get(&id) else {
-            return Err(self.error_at(span, "the alias names an unknown anchor".into()));
+            let mut error = SyntaxError::invalid("the alias names an unknown anchor", offset);
+            error.help = Some("define the anchor with `&name` before the alias uses it".into());
+            return Err(error);
         };
         self.expanded += count_nodes(target);
         if self.expanded > MAX_EXPANDED_NODES {
-            let message = format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes");
-            return Err(self.error_at(span, message));
+            let message =
+                format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes, netsnip's limit");
+            let help = "the YAML is valid, but netsnip stops expanding aliases here to guard \
+                        against alias bombs; write the repeated content out, or use fewer \
+                        nested aliases";
+            return Err(SyntaxError::limit(message, offset, help));
         }
         let mut node = target.clone();
         node.span = self.byte_span(span);
