@@ -109,11 +109,7 @@ impl Book {
         let parsed = match mdbook_summary::parse_summary(summary.text()) {
             Ok(parsed) => parsed,
             Err(error) => {
-                self.diagnostics.push(
-                    Diagnostic::new(&rules::INVALID_SUMMARY, format!("cannot parse {SUMMARY}: {error:#}"))
-                        .label(summary, 0..0, "in this file")
-                        .help("follow mdBook's SUMMARY.md format: a title, then lists of `[Name](file.md)` links"),
-                );
+                self.diagnostics.push(summary_diagnostic(summary, &error));
                 return;
             }
         };
@@ -189,11 +185,39 @@ pub(crate) fn leaves_folder(relative: &Path) -> bool {
     false
 }
 
+/// Turns mdBook's summary parse error into a finding at the line and column it names.
+fn summary_diagnostic(
+    summary: &Arc<SourceFile>,
+    error: &mdbook_preprocessor::errors::Error,
+) -> Diagnostic {
+    // mdBook words the innermost cause as "failed to parse SUMMARY.md line L, column C: REASON".
+    let cause = error.root_cause().to_string();
+    let position = regex::Regex::new(r"line (\d+), column (\d+): (.*)")
+        .ok()
+        .and_then(|pattern| {
+            pattern
+                .captures(&cause)
+                .map(|c| (c[1].parse().ok(), c[2].parse().ok(), c[3].to_string()))
+        });
+    let (offset, reason) = match position {
+        Some((Some(line), Some(column), reason)) => (summary.offset_of(line, column), reason),
+        _ => (0, cause.clone()),
+    };
+    Diagnostic::new(&rules::INVALID_SUMMARY, format!("invalid {SUMMARY}: {reason}"))
+        .label(summary, offset..offset, "here")
+        .help("follow mdBook's SUMMARY.md format: a title, prefix chapters, numbered lists of `[Name](file.md)` links, then suffix chapters")
+}
+
 fn collect_locations(item: &mdbook_summary::SummaryItem, locations: &mut Vec<PathBuf>) {
     if let mdbook_summary::SummaryItem::Link(link) = item {
         // A link without a location is a draft chapter, which mdBook does not render.
         if let Some(location) = &link.location {
-            locations.push(location.clone());
+            // mdBook drops `./` from chapter paths, so `./x.md` and `x.md` name one chapter.
+            let location = location
+                .components()
+                .filter(|c| *c != std::path::Component::CurDir)
+                .collect();
+            locations.push(location);
         }
         for nested in &link.nested_items {
             collect_locations(nested, locations);

@@ -8,14 +8,19 @@
 //! include-path = ["snippets"]        # folders searched after the including file's own folder
 //!
 //! [preprocessor.netsnip.rules]
-//! missing-mtu = "allow"              # allow, warn or deny
+//! localnet-missing-mtu = "allow"     # allow, warn or deny
 //! ```
 //!
 //! Each `include-path` entry must name an existing folder inside the book root; when the table
 //! does not set it, the include path is `snippets`, which may be absent.
 //!
 //! The keys mdBook itself reads in that table (`command`, `renderers`, `before`, `after`,
-//! `optional`) are accepted and left to mdBook.
+//! `optional`) are accepted and left to mdBook. Under `mdbook build`, set `before = ["links"]`
+//! so that netsnip sees the chapters before mdBook's own `{{#include}}` changes them, which keeps
+//! the line numbers of findings equal to those of the files.
+//!
+//! When `book.src` is unset, `netsnip build` reads `docs`, while mdBook (and so the
+//! preprocessor) reads mdBook's default `src`; set `book.src` to use one book both ways.
 
 use std::path::{Path, PathBuf};
 

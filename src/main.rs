@@ -190,7 +190,7 @@ fn main() -> ExitCode {
 /// Logs to stderr at `warn` unless `NETSNIP_LOG` sets a tracing filter.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETSNIP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mdbook_summary=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -302,6 +302,7 @@ fn render_writes_stdout() {
 fn render_writes_output_file() {
     let book = copy_fixture("nesting");
     let target = book.path().join("rendered/chapter.md");
+    fs::create_dir(book.path().join("rendered")).unwrap();
     let output = run(netsnip()
         .arg("render")
         .arg("docs/chapter.md")
@@ -849,4 +850,43 @@ fn chapter_not_found_help_is_relative() {
     );
     let root = book.path().canonicalize().unwrap();
     assert!(!errors.contains(root.to_str().unwrap()), "{errors}");
+}
+
+/// Writes a one-chapter book whose SUMMARY.md has `summary` as its chapter list.
+fn write_small_book(root: &Path, summary: &str) {
+    fs::create_dir_all(root.join("docs")).unwrap();
+    fs::create_dir_all(root.join("snippets")).unwrap();
+    fs::write(root.join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::write(root.join("docs/SUMMARY.md"), summary).unwrap();
+    fs::write(root.join("docs/a.md"), "# A\n\n```\n!!!include(note.txt)!!!\n```\n").unwrap();
+    fs::write(root.join("snippets/note.txt"), "included text\n").unwrap();
+}
+
+#[test]
+fn dot_slash_chapter_expands_in_html() {
+    let book = tempfile::tempdir().unwrap();
+    write_small_book(book.path(), "# Summary\n\n- [A](./a.md)\n");
+    let out = book.path().join("out");
+
+    let output = build(book.path(), &out);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let html = fs::read_to_string(out.join("html/a.html")).unwrap();
+    assert!(html.contains("included text"), "{html}");
+    assert!(!html.contains("!!!include"), "{html}");
+}
+
+#[test]
+fn invalid_summary_points_at_line() {
+    let book = tempfile::tempdir().unwrap();
+    let summary = "# Summary\n\n- [A](a.md)\n\n[B](b.md)\n\n- [C](c.md)\n";
+    write_small_book(book.path(), summary);
+
+    let output = run(netsnip().arg("check").arg("--root").arg(book.path()));
+
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[invalid-summary]"), "{text}");
+    assert!(text.contains("docs/SUMMARY.md:7:1"), "{text}");
+    assert!(!text.contains("WARN"), "{text}");
 }
