@@ -9,6 +9,7 @@ use crate::book::Book;
 use crate::config;
 use crate::diagnostic::MessageFormat;
 use crate::error::{Error, Result};
+use crate::files::display_path;
 use crate::output;
 use crate::report::Reporter;
 
@@ -244,12 +245,12 @@ fn require_chapters(book: &Book) -> Result<()> {
     let summary = book.config.src.join(crate::book::SUMMARY);
     Err(Error::Usage(format!(
         "no chapters found: `{}` lists none; add `- [Title](chapter.md)` entries",
-        summary.display()
+        display_path(&book.config.root, &summary)
     )))
 }
 
-/// Rejects an empty chapter list of a folder without `book.toml`; `searched` are the folders
-/// and files it came from.
+/// Rejects an empty chapter list of a folder without `book.toml`. `searched` are the folders
+/// and files the list came from.
 fn require_markdown(chapters: &[PathBuf], searched: &[PathBuf]) -> Result<()> {
     if !chapters.is_empty() {
         return Ok(());
@@ -327,9 +328,9 @@ fn require_listed(book: &Book, paths: &[PathBuf]) -> Result<()> {
         .collect();
     Err(Error::Usage(format!(
         "no chapters found: SUMMARY.md lists no chapter under {}; name chapter files or \
-         folders of `{}`",
+         folders of `{}/`",
         paths.join(", "),
-        book.config.src.display()
+        display_path(&book.config.root, &book.config.src)
     )))
 }
 

@@ -163,3 +163,38 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_bounded_accepts_limit_rejects_one_more() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("file.yaml");
+        std::fs::write(&path, "12345").unwrap();
+
+        assert_eq!(read_bounded(&path, 5).unwrap(), b"12345");
+        match read_bounded(&path, 4) {
+            Err(LoadError::TooLarge { size, limit }) => {
+                assert_eq!(size, 5);
+                assert_eq!(limit, 4);
+            }
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn display_path_outside_root_has_one_slash() {
+        let root = Path::new("/book");
+        assert_eq!(
+            display_path(root, Path::new("/book/docs/a.md")),
+            "docs/a.md"
+        );
+        assert_eq!(display_path(root, Path::new("/etc/passwd")), "/etc/passwd");
+        assert_eq!(
+            display_path(Path::new(""), Path::new("/etc/passwd")),
+            "/etc/passwd"
+        );
+    }
+}

@@ -17,6 +17,10 @@
 //! - in a file that a directive inside the block includes, directly or through included
 //!   Markdown, such as a snippet finding or a consistency finding that points into the NNCP.
 //!
+//! The rules of failed directives (`DIRECTIVE_RULES`) cannot be silenced, just as `book.toml`
+//! cannot lower them: a failed directive stays in the output as written. A comment that names
+//! one is invalid, and [`apply`] keeps their findings whatever the comments say.
+//!
 //! NOTE: a snippet included at several places is silenced by a comment at any one of them,
 //! because a finding does not record which chapter's scope produced it.
 
@@ -30,6 +34,7 @@ use crate::analysis::ExpandedChapter;
 use crate::consistency::rules::INVALID_SUPPRESSION;
 use crate::diagnostic::Diagnostic;
 use crate::directive;
+use crate::expand::rules::DIRECTIVE_RULES;
 use crate::rules::{self, Rule};
 use crate::source::SourceFile;
 
@@ -50,6 +55,9 @@ struct Region {
 
 impl Region {
     fn covers(&self, diagnostic: &Diagnostic) -> bool {
+        if is_directive_rule(diagnostic.rule) {
+            return false;
+        }
         let silenced = self.rules.iter().any(|r| r.id == diagnostic.rule.id);
         let Some(primary) = diagnostic.labels.first() else {
             return false;
@@ -303,10 +311,15 @@ fn parse_ids(
         if id.is_empty() {
             continue;
         }
+        let span = id_start..id_start + id.len();
         match rules::find(id) {
+            Some(rule) if is_directive_rule(rule) => {
+                problems.push(unsilenceable(file, span, id));
+                valid = false;
+            }
             Some(rule) => rules.push(rule),
             None => {
-                problems.push(unknown_rule(file, id_start..id_start + id.len(), id));
+                problems.push(unknown_rule(file, span, id));
                 valid = false;
             }
         }
@@ -321,6 +334,22 @@ fn parse_ids(
         return None;
     }
     valid.then_some(rules)
+}
+
+fn is_directive_rule(rule: &Rule) -> bool {
+    DIRECTIVE_RULES.iter().any(|fixed| fixed.id == rule.id)
+}
+
+fn unsilenceable(file: &Arc<SourceFile>, span: Range<usize>, id: &str) -> Diagnostic {
+    Diagnostic::new(
+        &INVALID_SUPPRESSION,
+        format!("rule `{id}` cannot be silenced by a suppression comment"),
+    )
+    .label(file, span, "a failed directive's rule")
+    .help(
+        "a chapter with a failed directive can never be published, because the directive stays \
+         in the output as written; fix the directive and remove this id from the comment",
+    )
 }
 
 fn unknown_rule(file: &Arc<SourceFile>, span: Range<usize>, id: &str) -> Diagnostic {

@@ -756,3 +756,163 @@ fn shell_file_without_unapplied_gives_no_name() {
     );
     assert_eq!(positions(&findings[0]).len(), 1);
 }
+
+/// Failed directives, each with the comment that tries to silence its rule before it.
+const SILENCED_DIRECTIVES: &[(&str, &str)] = &[
+    ("include-not-found", "!!!include(nad-data.yaml)!!!"),
+    ("malformed-directive", "!!!include(nad.yaml)"),
+];
+
+#[test]
+fn suppression_cannot_silence_directive_rules() {
+    for (rule, directive) in SILENCED_DIRECTIVES {
+        let book = clean_book();
+        let chapter = book.path().join("docs/chapter.md");
+        let comment = format!("<!-- netsnip-allow: {rule} -- the file comes later -->");
+        edit(
+            &chapter,
+            "```\n!!!include(nad.yaml)!!!",
+            &format!("{comment}\n```\n{directive}"),
+        );
+
+        let (code, findings) = check_json(book.path(), &[]);
+        assert_eq!(
+            rules_of(&findings),
+            ["invalid-suppression", *rule],
+            "{rule}"
+        );
+        let help = findings[0]["help"].as_str().expect("help");
+        assert!(help.contains("can never be published"), "{rule}: {help}");
+        assert_eq!(
+            positions(&findings[0]),
+            [("docs/chapter.md".to_string(), 10, 21)],
+            "{rule}: the label points at the id"
+        );
+        assert_eq!(code, Some(1), "{rule}: exit code");
+
+        let out = book.path().join("out");
+        let build = Command::new(BIN)
+            .arg("build")
+            .arg("--root")
+            .arg(book.path())
+            .arg("--out")
+            .arg(&out)
+            .arg("--no-html")
+            .output()
+            .expect("netsnip runs");
+        assert_eq!(build.status.code(), Some(1), "{rule}: build exit code");
+        assert!(!out.exists(), "{rule}: build wrote {}", out.display());
+    }
+}
+
+#[test]
+fn every_directive_rule_is_unsilenceable() {
+    for rule in netsnip::expand::rules::DIRECTIVE_RULES {
+        let block = format!("<!-- netsnip-allow: {} -- reason -->\nVLAN 100.\n", rule.id);
+        let book = book_with_block(&block);
+        let (_, findings) = check_json(book.path(), &[]);
+        assert_eq!(rules_of(&findings), ["invalid-suppression"], "{}", rule.id);
+    }
+}
+
+/// Copies the clean `localnet-vlan-dropped` book, whose access port `data-host` tags VLAN 100,
+/// and replaces `from` with `to` in its NNCP.
+fn vlan_book_with(from: &str, to: &str) -> tempfile::TempDir {
+    let book = tempfile::tempdir().unwrap();
+    snapbox::dir::copy_template(fixture("localnet-vlan-dropped", "pass"), book.path()).unwrap();
+    edit(&book.path().join("snippets/nncp.yaml"), from, to);
+    book
+}
+
+#[test]
+fn undeclared_port_is_no_uplink() {
+    let cases = [
+        (
+            "port typo",
+            "            - name: data-host\n",
+            "            - name: datahost\n",
+            ["undeclared-bridge-port", "ovs-interface-not-one-bridge"],
+        ),
+        (
+            "interface without name",
+            "      - name: data-host\n        type: ovs-interface",
+            "      - type: ovs-interface",
+            ["undeclared-bridge-port", "missing-field"],
+        ),
+    ];
+    for (case, from, to, expected) in cases {
+        let book = vlan_book_with(from, to);
+        let (_, findings) = check_json(book.path(), &[]);
+        assert_eq!(rules_of(&findings), expected, "{case}");
+    }
+}
+
+#[test]
+fn nic_shaped_undeclared_port_is_uplink() {
+    let book = vlan_book_with(
+        "            - name: ens4\n              vlan:\n                mode: trunk",
+        "            - name: ens5\n              vlan:\n                mode: access",
+    );
+    let (_, findings) = check_json(book.path(), &[]);
+    let dropped: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "localnet-vlan-dropped")
+        .collect();
+    let messages: Vec<&str> = dropped
+        .iter()
+        .map(|f| f["message"].as_str().expect("message"))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("uplink `ens5`")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn localnet_equal_to_metadata_name_names_it() {
+    let book = tempfile::tempdir().unwrap();
+    let fail = fixture("localnet-not-mapped-netattachdefname", "fail");
+    snapbox::dir::copy_template(fail, book.path()).unwrap();
+    edit(
+        &book.path().join("snippets/nncp.yaml"),
+        "localnet: openshift-cnv/nad-data",
+        "localnet: nad-data",
+    );
+
+    let (_, findings) = check_json(book.path(), &[]);
+    assert_eq!(rules_of(&findings), ["localnet-not-mapped"]);
+    let label = findings[0]["labels"][1]["text"]
+        .as_str()
+        .expect("label text");
+    assert_eq!(label, "this is the NAD's `metadata.name`");
+    let help = findings[0]["help"].as_str().expect("help");
+    assert!(help.contains("not its `metadata.name`"), "{help}");
+}
+
+#[test]
+fn localnet_equal_to_other_nad_name_part() {
+    let book = tempfile::tempdir().unwrap();
+    let fail = fixture("localnet-not-mapped-netattachdefname", "fail");
+    snapbox::dir::copy_template(fail, book.path()).unwrap();
+    edit(
+        &book.path().join("snippets/nad.yaml"),
+        "\"netAttachDefName\": \"openshift-cnv/nad-data\"",
+        "\"netAttachDefName\": \"openshift-cnv/nad-other\"",
+    );
+    edit(
+        &book.path().join("snippets/nncp.yaml"),
+        "localnet: openshift-cnv/nad-data",
+        "localnet: nad-other",
+    );
+
+    let (_, findings) = check_json(book.path(), &[]);
+    let unmapped: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "localnet-not-mapped")
+        .collect();
+    assert_eq!(unmapped.len(), 1, "{findings:?}");
+    let label = unmapped[0]["labels"][1]["text"]
+        .as_str()
+        .expect("label text");
+    assert_eq!(label, "this is the NAD's `netAttachDefName`");
+}

@@ -726,3 +726,59 @@ fn alias_bomb_reports_limit_not_syntax() {
     assert_eq!(label_places(diagnostic)[0].2, "limit exceeded here");
     assert_eq!(findings(&snippet), vec![("yaml-syntax", 5, 45)]);
 }
+
+/// A NAD whose `metadata.name` is `name` and whose `netAttachDefName` is `nad_name`, or absent
+/// when `None`.
+fn ovn_nad(name: &str, nad_name: Option<&str>) -> String {
+    let nad_name = nad_name.map_or(String::new(), |n| {
+        format!("      \"netAttachDefName\": \"{n}\",\n")
+    });
+    format!(
+        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n  \
+         name: {name}\n  namespace: openshift-cnv\nspec:\n  config: |\n    {{\n      \
+         \"cniVersion\": \"0.3.1\",\n      \"name\": \"storage\",\n      \
+         \"type\": \"ovn-k8s-cni-overlay\",\n      \"topology\": \"localnet\",\n{nad_name}      \
+         \"mtu\": 1500\n    }}\n"
+    )
+}
+
+/// Help of the `ovn-nad-name-mismatch` finding of `text`.
+fn nad_name_help(text: &str) -> String {
+    let snippet = analyze_text("nad.yaml", text);
+    let finding = snippet
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.id == "ovn-nad-name-mismatch")
+        .unwrap_or_else(|| panic!("no ovn-nad-name-mismatch: {:#?}", snippet.diagnostics));
+    finding.help.clone().expect("help")
+}
+
+#[test]
+fn nad_name_help_skips_invalid_name() {
+    let cases = [
+        ("mismatch", Some("openshift-cnv/nad-storage")),
+        ("missing", None),
+    ];
+    for (case, nad_name) in cases {
+        let help = nad_name_help(&ovn_nad("nad-störage", nad_name));
+        assert!(!help.contains("/nad-störage"), "{case}: {help}");
+        assert_eq!(
+            help,
+            "`metadata.name` `nad-störage` is invalid (see `invalid-metadata-name`): correct it \
+             first, then set `netAttachDefName` to `openshift-cnv/<corrected name>`",
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn nad_name_help_suggests_valid_name() {
+    let help = nad_name_help(&ovn_nad("nad-storage", Some("openshift-cnv/nad-data")));
+    assert_eq!(help, "set it to `openshift-cnv/nad-storage`");
+
+    let help = nad_name_help(&ovn_nad("nad-storage", None));
+    assert_eq!(
+        help,
+        "add `\"netAttachDefName\": \"openshift-cnv/nad-storage\"`"
+    );
+}

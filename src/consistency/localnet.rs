@@ -145,26 +145,23 @@ fn unmapped(
     ))
 }
 
-/// A mapping whose `localnet` is the NAD's `netAttachDefName`, its NAD name, or its `name`
-/// while `physicalNetworkName` is set: the usual mix-ups.
+/// A mapping whose `localnet` is the NAD's `metadata.name`, its `netAttachDefName`, or its
+/// `name` while `physicalNetworkName` is set: the usual mix-ups. The candidates are tried in
+/// this order, so a value that equals both `metadata.name` and the name part of
+/// `netAttachDefName` is labelled `metadata.name`.
 fn mixed_up_mapping<'a>(
     nad: Located<'_, Attachment>,
     scope: &Scope<'a>,
 ) -> Option<(Located<'a, Policy>, &'a Spanned<String>, &'static str)> {
     let config = nad.config.as_ref()?;
     let mut wrong: Vec<(String, &'static str)> = Vec::new();
-    if let Some(full) = &config.net_attach_def_name {
-        wrong.push((full.value.clone(), "`netAttachDefName`"));
-        let short = full
-            .value
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        wrong.push((short, "`netAttachDefName`"));
-    }
     if let Some(name) = &nad.name {
         wrong.push((name.value.clone(), "`metadata.name`"));
+    }
+    if let Some(full) = &config.net_attach_def_name {
+        wrong.push((full.value.clone(), "`netAttachDefName`"));
+        let short = full.value.rsplit('/').next().unwrap_or_default();
+        wrong.push((short.to_string(), "`netAttachDefName`"));
     }
     if let (Some(_), Some(name)) = (&config.physical_network_name, &config.name) {
         wrong.push((

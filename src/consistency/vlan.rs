@@ -11,7 +11,7 @@ use crate::snippet::model::{
     Attachment, BridgePort, Interface, InterfaceType, Policy, PortVlanMode, Spanned,
 };
 
-use super::bridges::mapped_bridge;
+use super::bridges::{is_nic_name, mapped_bridge};
 use super::localnet::mapping_for;
 use super::rules::{
     LOCALNET_MISSING_MTU, LOCALNET_VLAN_DOUBLED, LOCALNET_VLAN_DROPPED, NAD_MTU_EXCEEDS_UPLINK,
@@ -80,21 +80,43 @@ impl<'a> Path<'a> {
         }
     }
 
-    /// The bridge's ports that are not internal ports: NICs, bonds and VLAN interfaces.
+    /// The bridge's ports that lead to the wire: NICs, bonds and VLAN interfaces.
     fn uplinks(&self) -> Vec<Uplink<'a>> {
         let ports = self.bridge.bridge.iter().flat_map(|b| &b.ports);
-        let own_name = self.bridge.name.as_ref().map(Spanned::as_str);
         ports
             .filter_map(|port| {
                 let name = port.name.as_ref()?;
                 let iface = self.policy.value.interface(&name.value);
-                let internal = iface
-                    .and_then(|i| i.kind.as_ref())
-                    .is_some_and(|k| k.value == InterfaceType::OvsInterface);
-                let own = Some(name.value.as_str()) == own_name;
-                (!internal && !own).then_some(Uplink { port, name, iface })
+                self.is_uplink(port, name, iface)
+                    .then_some(Uplink { port, name, iface })
             })
             .collect()
+    }
+
+    /// Whether a port is a NIC, a bond or a VLAN interface. A port this NNCP does not define
+    /// counts only when it is an OVS bond or named like a NIC: any other undefined name is a
+    /// typo or a missing `name`, which `undeclared-bridge-port` reports, not an uplink.
+    fn is_uplink(
+        &self,
+        port: &BridgePort,
+        name: &Spanned<String>,
+        iface: Option<&Interface>,
+    ) -> bool {
+        let own = self
+            .bridge
+            .name
+            .as_ref()
+            .is_some_and(|n| n.value == name.value);
+        let nic = match iface.map(|i| i.kind.as_ref()) {
+            Some(kind) => kind.is_some_and(|k| {
+                matches!(
+                    k.value,
+                    InterfaceType::Ethernet | InterfaceType::Bond | InterfaceType::Vlan
+                )
+            }),
+            None => !port.bond_ports.is_empty() || is_nic_name(&name.value),
+        };
+        nic && !own
     }
 
     fn check_tagging(

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::check::{Checker, closest};
+use super::check::{Checker, closest, subdomain_problem};
 use super::json::{Json, JsonValue, Member};
 use super::model::{Attachment, IpNet, NetConf, Spanned, Subnet, Topology};
 use super::nad::Config;
@@ -382,7 +382,11 @@ fn check_nad_name(checker: &mut Checker, effective: &Effective<'_>, attachment: 
                 message,
                 "`netAttachDefName` missing in this object",
             )
-            .help(format!("add `\"netAttachDefName\": \"{expected}\"`"));
+            .help(name_help(
+                &name.value,
+                namespace,
+                format!("add `\"netAttachDefName\": \"{expected}\"`"),
+            ));
         return;
     };
     if matches_nad_name(&written.value, namespace, &name.value) {
@@ -400,9 +404,26 @@ fn check_nad_name(checker: &mut Checker, effective: &Effective<'_>, attachment: 
             "does not name this NAD",
         )
         .label(name.span.clone(), "the NAD's name")
-        .help(format!("set it to `{expected}`"));
+        .help(name_help(
+            &name.value,
+            namespace,
+            format!("set it to `{expected}`"),
+        ));
     if namespace.is_none() {
         report.note("`metadata.namespace` is not set, so only the name part is compared");
+    }
+}
+
+/// Returns `help`, unless `metadata.name` is itself invalid: then a `netAttachDefName` built
+/// from it would be invalid too, so the help sends the author to the name first.
+fn name_help(name: &str, namespace: Option<&str>, help: String) -> String {
+    let namespace = namespace.unwrap_or("<namespace>");
+    match subdomain_problem(name) {
+        Some(_) => format!(
+            "`metadata.name` `{name}` is invalid (see `invalid-metadata-name`): correct it first, \
+             then set `netAttachDefName` to `{namespace}/<corrected name>`"
+        ),
+        None => help,
     }
 }
 
