@@ -858,7 +858,11 @@ fn write_small_book(root: &Path, summary: &str) {
     fs::create_dir_all(root.join("snippets")).unwrap();
     fs::write(root.join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
     fs::write(root.join("docs/SUMMARY.md"), summary).unwrap();
-    fs::write(root.join("docs/a.md"), "# A\n\n```\n!!!include(note.txt)!!!\n```\n").unwrap();
+    fs::write(
+        root.join("docs/a.md"),
+        "# A\n\n```\n!!!include(note.txt)!!!\n```\n",
+    )
+    .unwrap();
     fs::write(root.join("snippets/note.txt"), "included text\n").unwrap();
 }
 
