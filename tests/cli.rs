@@ -5,41 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use snapbox::cmd::Command;
-use tempfile::TempDir;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_netsnip");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/books")
-        .join(name)
-}
-
-/// `netsnip` with colour and logging off, so output is the same in a terminal and in CI.
-fn netsnip() -> Command {
-    Command::new(BIN)
-        .env("NO_COLOR", "1")
-        .env_remove("NETSNIP_LOG")
-}
-
-fn run(command: Command) -> Output {
-    command.output().expect("netsnip runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn copy_fixture(name: &str) -> TempDir {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    snapbox::dir::copy_template(fixture(name), folder.path()).expect("fixture copied");
-    folder
-}
+use common::{copy_fixture, fixture, netsnip, run, stderr, stdout};
 
 fn build(root: &Path, out: &Path) -> Output {
     run(netsnip()

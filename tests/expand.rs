@@ -7,46 +7,15 @@
 //! temporary folder.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
-use snapbox::cmd::Command;
 use snapbox::{Data, IntoData, assert_data_eq, str};
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_netsnip");
+mod common;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/books")
-        .join(name)
-}
-
-/// `netsnip` with colour and logging off, so output is the same in a terminal and in CI.
-fn netsnip() -> Command {
-    Command::new(BIN)
-        .env("NO_COLOR", "1")
-        .env_remove("NETSNIP_LOG")
-}
-
-fn run(command: Command) -> Output {
-    command.output().expect("netsnip runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Copies a fixture book into a fresh temporary folder and returns that folder.
-fn copy_fixture(name: &str) -> TempDir {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    snapbox::dir::copy_template(fixture(name), folder.path()).expect("fixture copied");
-    folder
-}
+use common::{copy_fixture, fixture, netsnip, run, stderr, stdout};
 
 /// Creates a temporary plain folder containing `files` (path, contents).
 fn folder_with(files: &[(&str, &[u8])]) -> TempDir {
