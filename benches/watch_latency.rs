@@ -11,7 +11,8 @@
 //! reads the chapter's output every millisecond until the comment appears there. The next edit
 //! starts only after the watcher's status line for the previous one. So every figure covers
 //! one debounce interval, one incremental rebuild and the atomic writes of the Markdown files,
-//! but not the HTML rendering that follows each rebuild.
+//! but not the HTML rendering that follows each rebuild. The time of the whole rebuild, HTML
+//! included, is printed separately from the status lines.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -56,18 +57,20 @@ fn main() {
     let mut watch = Watch::start(&root, &work.path().join("out"));
     let original = std::fs::read_to_string(&snippet).expect("read the snippet");
     let mut latencies = Vec::with_capacity(edits);
+    let mut rebuilds = Vec::with_capacity(edits);
     for edit in 0..edits {
         let marker = format!("# netsnip watch_latency edit {edit}");
         let started = Instant::now();
         std::fs::write(&snippet, format!("{original}{marker}\n")).expect("write the snippet");
         wait_for_text(&output, &marker);
         latencies.push(started.elapsed());
-        watch.next_status();
+        rebuilds.push(watch.next_status());
     }
     let initial = watch.initial.clone();
     watch.interrupt();
 
     report(&source, &initial, &latencies);
+    report_rebuilds(&rebuilds);
 }
 
 /// Copies the book's sources, leaving out a previous build's `book/` folder.
@@ -179,6 +182,29 @@ impl Watch {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// Prints the last rebuild's status line and the median of the times that the status lines
+/// give. That time runs from the batch of changes to the end of all writes, the HTML book
+/// included, without the debounce interval before it.
+fn report_rebuilds(statuses: &[String]) {
+    let mut times: Vec<u64> = statuses.iter().filter_map(|s| status_millis(s)).collect();
+    times.sort_unstable();
+    if let Some(last) = statuses.last() {
+        println!("last rebuild: {last}");
+    }
+    if let (Some(median), Some(max)) = (times.get(times.len() / 2), times.last()) {
+        println!(
+            "rebuild with all outputs, from the status lines: median {median} ms, max {max} ms"
+        );
+    }
+}
+
+/// The time at the end of a status line (`..., 1234 ms`).
+fn status_millis(status: &str) -> Option<u64> {
+    let rest = status.strip_suffix(" ms")?;
+    let start = rest.rfind(' ')? + 1;
+    rest[start..].parse().ok()
 }
 
 fn report(source: &Path, initial: &str, latencies: &[Duration]) {

@@ -1,14 +1,14 @@
 //! The whole-book pass shared by `check`, `build`, `watch` and the mdBook preprocessor:
 //! expand every chapter, validate every included snippet once, and collect the findings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::book::{Book, Chapter};
-use crate::consistency;
+use crate::consistency::{self, ChapterCache};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::expand::{Expander, Expansion, Inclusion};
 use crate::rules::{Level, RuleLevels};
@@ -129,16 +129,7 @@ fn validate_snippets(
     chapters: &[ExpandedChapter],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Snippet> {
-    let mut first_inclusion: HashMap<PathBuf, &Inclusion> = HashMap::new();
-    let mut order = Vec::new();
-    for inclusion in chapters.iter().flat_map(|c| &c.expansion.inclusions) {
-        let path = inclusion.target.path().to_path_buf();
-        if is_yaml(&path) && !first_inclusion.contains_key(&path) {
-            first_inclusion.insert(path, inclusion);
-            order.push(inclusion);
-        }
-    }
-
+    let order = first_yaml_inclusions(chapters);
     let snippets: Vec<Snippet> = order
         .par_iter()
         .map(|inclusion| snippet::analyze(Arc::clone(&inclusion.target)))
@@ -216,13 +207,24 @@ pub fn revalidate_snippets(chapters: &[ExpandedChapter], previous: Vec<Snippet>)
 /// earlier: problems loading the book, directive problems, snippet findings labelled with the
 /// directive that first included them, then the levels of `book.toml`.
 ///
-/// This is the book-level step of watch mode's incremental rebuilds, which keep expansions and
-/// snippets between rebuilds. Rules that compare chapters or snippets with each other belong
+/// Watch mode's incremental rebuilds, which keep expansions and snippets between rebuilds, run
+/// this step through [`collect_findings_cached`]. Rules that compare chapters or snippets with each other belong
 /// here, so that `watch` reports the same findings as `build`.
 pub fn collect_findings(
     book: &Book,
     chapters: &[ExpandedChapter],
     snippets: &[Snippet],
+) -> Vec<Diagnostic> {
+    collect_findings_cached(book, chapters, snippets, &mut ChapterCache::default())
+}
+
+/// Collects the findings like [`collect_findings`], reusing the per-chapter consistency
+/// findings that `cache` holds for chapters that did not change.
+pub fn collect_findings_cached(
+    book: &Book,
+    chapters: &[ExpandedChapter],
+    snippets: &[Snippet],
+    cache: &mut ChapterCache,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = book.diagnostics.clone();
     for chapter in chapters {
@@ -242,19 +244,25 @@ pub fn collect_findings(
             });
         }
     }
-    diagnostics.extend(consistency::check(book, chapters, snippets));
+    diagnostics.extend(consistency::check_cached(book, chapters, snippets, cache));
     let diagnostics = suppress::apply(chapters, diagnostics);
 
     apply_levels(diagnostics, &book.config.rules)
 }
 
 /// Returns the first inclusion of each distinct YAML file, in book order.
+///
+/// Inclusions of one path usually share one `SourceFile`, so each is first checked by address,
+/// and only a file not met before is checked by path, which hashes it component by component
+/// and dominated `check` of large books otherwise.
 fn first_yaml_inclusions(chapters: &[ExpandedChapter]) -> Vec<&Inclusion> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen_files = HashSet::new();
+    let mut seen_paths = HashSet::new();
     chapters
         .iter()
         .flat_map(|chapter| &chapter.expansion.inclusions)
+        .filter(|inclusion| seen_files.insert(Arc::as_ptr(&inclusion.target)))
         .filter(|inclusion| is_yaml(inclusion.target.path()))
-        .filter(|inclusion| seen.insert(inclusion.target.path()))
+        .filter(|inclusion| seen_paths.insert(inclusion.target.path()))
         .collect()
 }

@@ -4,8 +4,11 @@
 //! plain folder of Markdown guides, whose chapters are the `*.md` files named on the command
 //! line.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -13,6 +16,31 @@ use crate::error::{Error, Result};
 use crate::expand::{Resolver, canonical, rules};
 use crate::files::{FileCache, LoadError, display_path};
 use crate::source::SourceFile;
+
+/// Canonical folders already resolved, so that chapters of one folder cost one `lstat` each
+/// rather than a `readlink` per path component.
+#[derive(Debug, Default)]
+struct CanonicalFolders {
+    folders: HashMap<PathBuf, PathBuf>,
+}
+
+impl CanonicalFolders {
+    /// The canonical form of `path`, the same as [`canonical`] returns.
+    fn canonical(&mut self, path: &Path) -> PathBuf {
+        let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+            return canonical(path);
+        };
+        let is_plain_file = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_symlink());
+        if !is_plain_file {
+            return canonical(path);
+        }
+        let folder = self
+            .folders
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| canonical(folder));
+        folder.join(name)
+    }
+}
 
 /// The summary file mdBook reads the chapter list from.
 pub const SUMMARY: &str = "SUMMARY.md";
@@ -123,16 +151,59 @@ impl Book {
         for item in items {
             collect_locations(item, &mut locations);
         }
-        for relative in locations {
-            self.add_chapter(summary, relative);
+        let mut folders = CanonicalFolders::default();
+        let chapters: Vec<(PathBuf, PathBuf)> = locations
+            .into_iter()
+            .map(|relative| {
+                (
+                    folders.canonical(&self.config.src.join(&relative)),
+                    relative,
+                )
+            })
+            .collect();
+        self.read_chapters(&chapters);
+
+        let mut cursor = 0;
+        for (path, relative) in chapters {
+            self.add_chapter(summary, relative, path, &mut cursor);
         }
     }
 
-    fn add_chapter(&mut self, summary: &Arc<SourceFile>, relative: PathBuf) {
+    /// Reads the chapters at `chapters` (canonical path, then path as listed) into the file
+    /// cache on all cores, so that [`Book::add_chapter`] finds them there. Files outside the
+    /// source folder are left unread, because `add_chapter` rejects them.
+    fn read_chapters(&self, chapters: &[(PathBuf, PathBuf)]) {
+        chapters
+            .par_iter()
+            .filter(|(path, relative)| {
+                !leaves_folder(relative) && path.starts_with(&self.config.root)
+            })
+            .for_each(|(path, _)| {
+                // An error is cached as well, and reported by `add_chapter`.
+                let _ = self.files.load(path);
+            });
+    }
+
+    /// Adds the chapter listed as `relative`, whose canonical path is `path`. `cursor` is the
+    /// offset in `SUMMARY.md` after the previous chapter's link, where the search for this one
+    /// starts, because the list is in book order and a search from the start would make
+    /// loading quadratic in chapters.
+    fn add_chapter(
+        &mut self,
+        summary: &Arc<SourceFile>,
+        relative: PathBuf,
+        path: PathBuf,
+        cursor: &mut usize,
+    ) {
         let written = relative.to_string_lossy().into_owned();
-        let start = summary.text().find(&written).unwrap_or(0);
+        let text = summary.text();
+        let start = text[*cursor..]
+            .find(&written)
+            .map(|offset| *cursor + offset)
+            .or_else(|| text.find(&written))
+            .unwrap_or(0);
         let span = start..start + written.len();
-        let path = canonical(&self.config.src.join(&relative));
+        *cursor = span.end.min(text.len());
 
         // The output mirrors `relative` under OUT, so a path that climbs out of the source
         // folder would be written outside OUT, and one that resolves outside the root would

@@ -24,6 +24,7 @@
 //! NOTE: a snippet included at several places is silenced by a comment at any one of them,
 //! because a finding does not record which chapter's scope produced it.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -88,6 +89,7 @@ pub fn apply(chapters: &[ExpandedChapter], diagnostics: Vec<Diagnostic>) -> Vec<
 }
 
 fn markdown_files(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
+    let mut seen: HashSet<&Path> = HashSet::new();
     let mut files: Vec<&Arc<SourceFile>> = Vec::new();
     let inclusions = chapters.iter().flat_map(|c| &c.expansion.inclusions);
     let candidates = chapters.iter().map(|c| &c.chapter.file).chain(
@@ -96,7 +98,7 @@ fn markdown_files(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
             .filter(|t| is_markdown(t.path())),
     );
     for file in candidates {
-        if !files.iter().any(|f| f.path() == file.path()) {
+        if seen.insert(file.path()) {
             files.push(file);
         }
     }

@@ -26,38 +26,103 @@ mod scope;
 mod shell;
 mod vlan;
 
+use rayon::prelude::*;
+
 use crate::analysis::ExpandedChapter;
 use crate::book::Book;
 use crate::diagnostic::Diagnostic;
 use crate::snippet::Snippet;
 
-use scope::Scope;
+use scope::{Scope, SnippetIndex};
+
+/// The findings of the rules that read only one chapter's own scope (its text and the snippets
+/// it includes), per chapter in book order. Watch mode keeps it between rebuilds, so that an
+/// edit re-runs those rules only for the chapters it re-expanded. The rules that look up the
+/// whole book (the localnet mappings) run for every chapter on every pass.
+#[derive(Debug, Default)]
+pub struct ChapterCache {
+    chapters: Vec<Option<Vec<Diagnostic>>>,
+}
+
+impl ChapterCache {
+    /// Forgets the findings of the chapter at `index`, whose expansion or snippets changed.
+    pub fn invalidate(&mut self, index: usize) {
+        if let Some(findings) = self.chapters.get_mut(index) {
+            *findings = None;
+        }
+    }
+
+    /// Forgets every chapter, after the list of chapters changed.
+    pub fn clear(&mut self) {
+        self.chapters.clear();
+    }
+}
 
 /// Runs every consistency rule over the expanded chapters and their validated snippets.
 pub fn check(book: &Book, chapters: &[ExpandedChapter], snippets: &[Snippet]) -> Vec<Diagnostic> {
+    check_cached(book, chapters, snippets, &mut ChapterCache::default())
+}
+
+/// Runs every consistency rule like [`check`], reusing the per-chapter findings that `cache`
+/// holds and storing those it computes. Chapters are checked on all cores; findings keep book
+/// order, so the output does not depend on scheduling.
+pub fn check_cached(
+    book: &Book,
+    chapters: &[ExpandedChapter],
+    snippets: &[Snippet],
+    cache: &mut ChapterCache,
+) -> Vec<Diagnostic> {
     let mut whole = Scope::of(snippets);
     // A chapter that failed to load or a failed directive leaves the book's snippets incomplete.
     whole.incomplete |= !book.diagnostics.is_empty() || chapters.iter().any(has_directive_errors);
     let mut findings = Vec::new();
     bridges::check(&whole, &mut findings);
     vlan::check_documents(&whole, &mut findings);
-    for chapter in chapters {
-        check_chapter(chapter, snippets, &whole, &mut findings);
+
+    if cache.chapters.len() != chapters.len() {
+        cache.chapters = vec![None; chapters.len()];
     }
+    let index = SnippetIndex::new(snippets);
+    let results: Vec<(Vec<Diagnostic>, Option<Vec<Diagnostic>>)> = chapters
+        .par_iter()
+        .zip(&cache.chapters)
+        .map(|(chapter, cached)| check_chapter(chapter, &index, &whole, cached.is_none()))
+        .collect();
+    for ((book_level, computed), cached) in results.into_iter().zip(&mut cache.chapters) {
+        findings.extend(book_level);
+        if let Some(computed) = computed {
+            *cached = Some(computed);
+        }
+        findings.extend(cached.iter().flatten().cloned());
+    }
+
     orphans::check(book, chapters, &mut findings);
     deduplicate(findings)
 }
 
+/// Checks one chapter. Returns the findings of the rules that look up the whole book, and,
+/// when `local` is set, those of the rules that read only the chapter's own scope.
 fn check_chapter(
     chapter: &ExpandedChapter,
-    snippets: &[Snippet],
+    snippets: &SnippetIndex<'_>,
     whole: &Scope<'_>,
-    findings: &mut Vec<Diagnostic>,
-) {
+    local: bool,
+) -> (Vec<Diagnostic>, Option<Vec<Diagnostic>>) {
     let scope = Scope::of_chapter(chapter, snippets);
-    localnet::check(&scope, whole, findings);
-    vlan::check_paths(&scope, findings);
-    addresses::check(&scope, findings);
+    let mut book_level = Vec::new();
+    localnet::check(&scope, whole, &mut book_level);
+
+    (
+        book_level,
+        local.then(|| check_chapter_scope(chapter, &scope)),
+    )
+}
+
+/// Runs the rules that read only the chapter's text and the snippets it includes.
+fn check_chapter_scope(chapter: &ExpandedChapter, scope: &Scope<'_>) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    vlan::check_paths(scope, &mut findings);
+    addresses::check(scope, &mut findings);
 
     let files = markdown::files(chapter);
     let parts: Vec<markdown::Parts> = files.iter().map(|f| markdown::parse(f.text())).collect();
@@ -68,13 +133,14 @@ fn check_chapter(
         .collect();
     let context = shell::Context {
         chapter,
-        scope: &scope,
+        scope,
         applied,
     };
     for (file, parts) in files.into_iter().zip(&parts) {
-        prose::check(file, &parts.prose, &scope, findings);
-        shell::check(&context, file, &parts.shell_blocks, findings);
+        prose::check(file, &parts.prose, scope, &mut findings);
+        shell::check(&context, file, &parts.shell_blocks, &mut findings);
     }
+    findings
 }
 
 /// Whether a directive of the chapter failed, so that some of its snippets are missing.

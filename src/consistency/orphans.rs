@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::analysis::ExpandedChapter;
 use crate::book::Book;
@@ -23,9 +24,13 @@ pub fn check(book: &Book, chapters: &[ExpandedChapter], findings: &mut Vec<Diagn
     if !is_whole_book(book) || chapters.iter().any(super::has_directive_errors) {
         return;
     }
+    // Inclusions of one path usually share one `SourceFile`, so distinct files are found by
+    // address first, which saves hashing each of the book's paths component by component.
+    let mut seen_files = HashSet::new();
     let included: HashSet<&Path> = chapters
         .iter()
         .flat_map(|c| &c.expansion.inclusions)
+        .filter(|i| seen_files.insert(Arc::as_ptr(&i.target)))
         .map(|i| i.target.path())
         .collect();
 

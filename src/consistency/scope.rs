@@ -4,7 +4,7 @@
 //! cannot resolve are looked up in the book scope, so that one chapter may set up the hosts and
 //! another the networks.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +43,42 @@ impl<T> std::ops::Deref for Located<'_, T> {
     }
 }
 
+/// The validated snippets, built once per pass so that each chapter finds its inclusions
+/// without a search through every snippet.
+///
+/// An inclusion usually shares its `SourceFile` with the snippet, because the [`FileCache`]
+/// loads each path once per pass, so the lookup by address avoids hashing the path, which
+/// hashes it component by component. In watch mode a snippet whose text did not change is
+/// kept while the file is loaded again, so the lookup falls back to the path.
+///
+/// [`FileCache`]: crate::files::FileCache
+#[derive(Debug, Default)]
+pub struct SnippetIndex<'a> {
+    by_address: HashMap<usize, &'a Snippet>,
+    by_path: HashMap<&'a Path, &'a Snippet>,
+}
+
+impl<'a> SnippetIndex<'a> {
+    /// Indexes `snippets`.
+    pub fn new(snippets: &'a [Snippet]) -> Self {
+        SnippetIndex {
+            by_address: snippets.iter().map(|s| (address(&s.file), s)).collect(),
+            by_path: snippets.iter().map(|s| (s.file.path(), s)).collect(),
+        }
+    }
+
+    /// The snippet of `file`, if it was validated.
+    fn get(&self, file: &Arc<SourceFile>) -> Option<&'a Snippet> {
+        let found = self.by_address.get(&address(file)).copied();
+        found.or_else(|| self.by_path.get(file.path()).copied())
+    }
+}
+
+/// The address of the shared file, as a key that identifies it while an `Arc` to it lives.
+fn address(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
+}
+
 /// The modelled documents of a set of snippets, in inclusion order.
 #[derive(Debug, Default)]
 pub struct Scope<'a> {
@@ -79,16 +115,15 @@ impl<'a> Scope<'a> {
     }
 
     /// Collects the YAML snippets that `chapter` includes, nested Markdown included.
-    pub fn of_chapter(chapter: &ExpandedChapter, snippets: &'a [Snippet]) -> Self {
-        let mut seen: HashSet<&Path> = HashSet::new();
-        let included = chapter
+    /// `snippets` maps each validated snippet's path to the snippet ([`index`]).
+    pub fn of_chapter(chapter: &ExpandedChapter, snippets: &SnippetIndex<'a>) -> Self {
+        let mut seen: HashSet<usize> = HashSet::new();
+        let chosen: Vec<&Snippet> = chapter
             .expansion
             .inclusions
             .iter()
-            .map(|inclusion| inclusion.target.path())
-            .filter(|path| seen.insert(path));
-        let chosen: Vec<&Snippet> = included
-            .filter_map(|path| snippets.iter().find(|s| s.file.path() == path))
+            .filter_map(|inclusion| snippets.get(&inclusion.target))
+            .filter(|snippet| seen.insert(address(&snippet.file)))
             .collect();
         let mut scope = Scope::of(chosen);
         scope.incomplete |= super::has_directive_errors(chapter);

@@ -3,9 +3,11 @@
 //! A session keeps the loaded book, the expansion of every chapter, the validated snippets
 //! and the include graph. An edit to a chapter, an included Markdown file or a snippet
 //! re-expands only the chapters that depend on it, reuses every snippet whose text is
-//! unchanged, and then runs the book-level step ([`analysis::collect_findings`]) over the
-//! cached results. A change that can alter the list of chapters or the configuration
-//! (`book.toml`, `SUMMARY.md`, a source folder itself) reloads the whole book.
+//! unchanged, and then runs the book-level step ([`analysis::collect_findings_cached`]) over
+//! the cached results. The consistency rules that read only one chapter's own scope re-run for
+//! the re-expanded chapters alone, and those that look up the whole book run for every
+//! chapter. A change that can alter the list of chapters or the configuration (`book.toml`,
+//! `SUMMARY.md`, a source folder itself) reloads the whole book.
 //!
 //! Outputs are written only by a build without errors, and every write is atomic, so the
 //! outputs of the last good build stay readable until the next good build replaces them.
@@ -16,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::WatchOptions;
 use super::graph::IncludeGraph;
 use super::status::{Findings, Outputs, Status, describe_changes};
@@ -23,6 +27,7 @@ use super::watcher::WatchList;
 use crate::analysis::{self, Analysis};
 use crate::book::{Book, SUMMARY};
 use crate::commands::{self, DEFAULT_OUT, ReportOptions};
+use crate::consistency::ChapterCache;
 use crate::diagnostic::MessageFormat;
 use crate::error::{Error, Result};
 use crate::output;
@@ -61,6 +66,8 @@ pub struct Session {
     book: Book,
     analysis: Analysis,
     graph: IncludeGraph,
+    /// Consistency findings of the chapters that did not change since they were checked.
+    consistency: ChapterCache,
     /// Chapters whose expanded text differs from their Markdown output.
     stale: BTreeSet<usize>,
     /// Whether the whole Markdown folder must be rewritten, because the last reload may have
@@ -93,6 +100,7 @@ impl Session {
             book,
             analysis: Analysis::default(),
             graph: IncludeGraph::default(),
+            consistency: ChapterCache::default(),
             stale: BTreeSet::new(),
             stale_all: true,
             load_error: None,
@@ -213,7 +221,17 @@ impl Session {
         for &index in chapters {
             let path = self.book.chapters[index].file.path().to_path_buf();
             self.book.chapters[index].file = self.book.files.load(&path).ok()?;
-            let expanded = analysis::expand_chapter(&self.book, &self.book.chapters[index]);
+        }
+
+        // Chapters are expanded on all cores, then stored in book order.
+        let indices: Vec<usize> = chapters.iter().copied().collect();
+        let book = &self.book;
+        let expansions: Vec<_> = indices
+            .par_iter()
+            .map(|&index| analysis::expand_chapter(book, &book.chapters[index]))
+            .collect();
+        for (index, expanded) in indices.into_iter().zip(expansions) {
+            self.consistency.invalidate(index);
             if expanded.expansion.text != self.analysis.chapters[index].expansion.text {
                 self.stale.insert(index);
             }
@@ -254,9 +272,10 @@ impl Session {
         self.analysis.chapters = self
             .book
             .chapters
-            .iter()
+            .par_iter()
             .map(|chapter| analysis::expand_chapter(&self.book, chapter))
             .collect();
+        self.consistency.clear();
         self.graph = IncludeGraph::new(&self.analysis.chapters);
         self.stale.clear();
         self.stale_all = true;
@@ -267,10 +286,11 @@ impl Session {
     fn refresh_findings(&mut self) {
         let previous = std::mem::take(&mut self.analysis.snippets);
         self.analysis.snippets = analysis::revalidate_snippets(&self.analysis.chapters, previous);
-        self.analysis.diagnostics = analysis::collect_findings(
+        self.analysis.diagnostics = analysis::collect_findings_cached(
             &self.book,
             &self.analysis.chapters,
             &self.analysis.snippets,
+            &mut self.consistency,
         );
     }
 
