@@ -64,6 +64,9 @@ pub struct Book {
     pub chapters: Vec<Chapter>,
     /// `SUMMARY.md`, when the book has one.
     pub summary: Option<Arc<SourceFile>>,
+    /// How many chapters `SUMMARY.md` lists, when it parses; comparing it with the length of
+    /// `chapters` tells whether every listed chapter is loaded.
+    pub listed_chapters: Option<usize>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read for this book.
@@ -129,6 +132,7 @@ impl Book {
             config,
             chapters: Vec::new(),
             summary: None,
+            listed_chapters: None,
             diagnostics: Vec::new(),
         }
     }
@@ -151,6 +155,8 @@ impl Book {
         for item in items {
             collect_locations(item, &mut locations);
         }
+        self.listed_chapters = Some(locations.len());
+
         let mut folders = CanonicalFolders::default();
         let chapters: Vec<(PathBuf, PathBuf)> = locations
             .into_iter()

@@ -211,13 +211,7 @@ fn check_static_addresses(
     findings: &mut Vec<Diagnostic>,
 ) {
     let Some(config) = &nad.config else { return };
-    let addresses = policy
-        .interfaces
-        .iter()
-        .flat_map(|iface| [&iface.ipv4, &iface.ipv6])
-        .flatten()
-        .flat_map(|ip| &ip.addresses);
-    for address in addresses {
+    for address in policy.static_addresses() {
         let Some(subnet) = handed_out(config, address.ip.value) else {
             continue;
         };

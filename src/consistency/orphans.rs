@@ -57,30 +57,7 @@ pub fn check(book: &Book, chapters: &[ExpandedChapter], findings: &mut Vec<Diagn
 
 /// Whether every chapter that `SUMMARY.md` lists is loaded.
 fn is_whole_book(book: &Book) -> bool {
-    let Some(summary) = &book.summary else {
-        return false;
-    };
-    let Ok(parsed) = mdbook_summary::parse_summary(summary.text()) else {
-        return false;
-    };
-    let mut listed = 0;
-    let items = parsed
-        .prefix_chapters
-        .iter()
-        .chain(&parsed.numbered_chapters)
-        .chain(&parsed.suffix_chapters);
-    for item in items {
-        listed += count_links(item);
-    }
-    book.chapters.len() == listed
-}
-
-fn count_links(item: &mdbook_summary::SummaryItem) -> usize {
-    let mdbook_summary::SummaryItem::Link(link) = item else {
-        return 0;
-    };
-    let own = usize::from(link.location.is_some());
-    own + link.nested_items.iter().map(count_links).sum::<usize>()
+    book.listed_chapters == Some(book.chapters.len())
 }
 
 /// Collects the snippets under `folder`, canonical. A symbolic link is followed only to a file

@@ -212,13 +212,7 @@ fn used_subnets(chapter: &Scope<'_>) -> Vec<Used<IpNet>> {
         }
     }
     for policy in &chapter.policies {
-        let addresses = policy
-            .interfaces
-            .iter()
-            .flat_map(|iface| [&iface.ipv4, &iface.ipv6])
-            .flatten()
-            .flat_map(|ip| &ip.addresses);
-        for address in addresses {
+        for address in policy.static_addresses() {
             let Some(prefix) = &address.prefix_length else {
                 continue;
             };

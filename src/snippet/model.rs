@@ -83,6 +83,15 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Iterates over the static IPv4 and IPv6 addresses of every interface, in file order.
+    pub fn static_addresses(&self) -> impl Iterator<Item = &IpAddress> {
+        self.interfaces
+            .iter()
+            .flat_map(|iface| [&iface.ipv4, &iface.ipv6])
+            .flatten()
+            .flat_map(|ip| &ip.addresses)
+    }
+
     /// Finds an interface by name; the last one wins when a name repeats, as in nmstate.
     pub fn interface(&self, name: &str) -> Option<&Interface> {
         self.interfaces
