@@ -36,7 +36,7 @@ pub struct Rule {
     pub id: &'static str,
     /// The level used unless `book.toml` sets another.
     pub default: Level,
-    /// One line that says what the rule checks, used in `netsnip rules` and the docs.
+    /// A one-line description of what the rule checks, used in `netsnip rules` and the docs.
     pub summary: &'static str,
 }
 
@@ -46,7 +46,7 @@ impl fmt::Display for Rule {
     }
 }
 
-/// Every rule netsnip knows, across all concerns.
+/// Iterates over every rule netsnip defines, across all concerns.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     crate::expand::rules::RULES
         .iter()

@@ -782,3 +782,33 @@ fn nad_name_help_suggests_valid_name() {
         "add `\"netAttachDefName\": \"openshift-cnv/nad-storage\"`"
     );
 }
+
+#[test]
+fn missing_spec_reported_per_kind() {
+    let cases = [
+        (
+            "nmstate.io/v1",
+            "NodeNetworkConfigurationPolicy",
+            "spec.desiredState",
+        ),
+        (
+            "k8s.cni.cncf.io/v1",
+            "NetworkAttachmentDefinition",
+            "spec.config",
+        ),
+    ];
+    for (api_version, kind, needed) in cases {
+        let text = format!("apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: x\n");
+        let snippet = analyze_text("no-spec.yaml", &text);
+
+        let found: Vec<_> = snippet
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.id == "missing-field")
+            .collect();
+        assert_eq!(found.len(), 1, "{kind}: {:?}", snippet.diagnostics);
+        assert_eq!(found[0].message, format!("the {kind} has no `spec`"));
+        let help = found[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains(needed), "{kind}: {help}");
+    }
+}

@@ -44,6 +44,19 @@ impl Checker {
         let index = self.diagnostics.len() - 1;
         Report(&mut self.diagnostics[index], &self.file)
     }
+
+    /// Reports a document of `kind` that has no `spec`, at `span` (the whole document), with
+    /// `help` naming what the spec should contain.
+    pub fn missing_spec(&mut self, kind: &str, span: Range<usize>, help: &str) {
+        let message = format!("the {kind} has no `spec`");
+        self.report(
+            &super::rules::MISSING_FIELD,
+            span,
+            message,
+            "`spec` missing here",
+        )
+        .help(help);
+    }
 }
 
 impl Report<'_> {

@@ -14,7 +14,7 @@ use super::json::{self, Json, JsonValue, Member};
 use super::model::{Attachment, NetConf, Spanned};
 use super::ovn;
 use super::position::ValueMap;
-use super::rules::{INVALID_JSON, INVALID_TYPE, JSON_DUPLICATE_KEY, MISSING_FIELD};
+use super::rules::{INVALID_JSON, INVALID_TYPE, JSON_DUPLICATE_KEY};
 use super::schema::{Field, Shape, check_map};
 use super::yaml::Node;
 
@@ -74,15 +74,11 @@ pub fn validate(checker: &mut Checker, root: &Node) -> Attachment {
         config: None,
     };
     let Some(spec) = root.get("spec") else {
-        let message = "the NetworkAttachmentDefinition has no `spec`";
-        checker
-            .report(
-                &MISSING_FIELD,
-                root.span.clone(),
-                message,
-                "`spec` missing here",
-            )
-            .help("add `spec.config` with the CNI configuration as a JSON string");
+        checker.missing_spec(
+            "NetworkAttachmentDefinition",
+            root.span.clone(),
+            "add `spec.config` with the CNI configuration as a JSON string",
+        );
         return attachment;
     };
     check_map(checker, spec, &[SPEC], "spec", &|_| None);

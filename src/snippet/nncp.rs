@@ -13,8 +13,7 @@ use super::model::{
 };
 use super::nmstate::DESIRED_STATE;
 use super::rules::{
-    DEPRECATED_API_VERSION, INVALID_METADATA_NAME, INVALID_VALUE, MISSING_FIELD,
-    NAMESPACE_ON_CLUSTER_SCOPED,
+    DEPRECATED_API_VERSION, INVALID_METADATA_NAME, INVALID_VALUE, NAMESPACE_ON_CLUSTER_SCOPED,
 };
 use super::schema::{Field, Shape, check_map, is_template, wrong_type};
 use super::yaml::{Node, Typed};
@@ -35,17 +34,11 @@ pub fn validate(checker: &mut Checker, root: &Node) -> Policy {
     check_metadata(checker, root);
     match root.get("spec") {
         Some(spec) => check_map(checker, spec, &[SPEC], "spec", &|_| None),
-        None => {
-            let message = "the NodeNetworkConfigurationPolicy has no `spec`";
-            checker
-                .report(
-                    &MISSING_FIELD,
-                    root.span.clone(),
-                    message,
-                    "`spec` missing here",
-                )
-                .help("add `spec.desiredState` with the interfaces to configure");
-        }
+        None => checker.missing_spec(
+            "NodeNetworkConfigurationPolicy",
+            root.span.clone(),
+            "add `spec.desiredState` with the interfaces to configure",
+        ),
     }
     read_policy(root)
 }

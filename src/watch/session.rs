@@ -374,7 +374,7 @@ impl Session {
         }
 
         // NOTE: the HTML book is rendered on the main thread, so an edit made while mdBook
-        // renders waits for it; rendering a book of 1000 chapters takes about 12 s.
+        // renders waits for it. BENCHMARKS.md gives the time for a book of 1000 chapters.
         let html = self.book.summary.is_some();
         if html {
             write_html(&self.book, &self.analysis, &self.out)?;
