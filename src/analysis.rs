@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::book::{Book, Chapter};
 use crate::consistency::{self, ChapterCache};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::expand::{Expander, Expansion, Inclusion};
+use crate::expand::{Expander, Expansion, Inclusion, Mode};
 use crate::rules::{Level, RuleLevels};
 use crate::snippet::{self, Snippet};
 use crate::suppress;
@@ -95,10 +95,16 @@ impl Analysis {
     }
 }
 
-/// Runs the whole pass over `book`. Chapters are expanded, and snippets validated, on all
-/// cores; every result keeps book order, so the output does not depend on scheduling.
+/// Runs the whole pass over `book`, expanded text included. Chapters are expanded, and
+/// snippets validated, on all cores; every result keeps book order, so the output does not
+/// depend on scheduling.
 pub fn analyze(book: &Book) -> Analysis {
-    let expander = Expander::new(&book.resolver, &book.files);
+    analyze_with(book, Mode::Text)
+}
+
+/// Runs the whole pass like [`analyze`], building the expanded text only in [`Mode::Text`]. The findings are the same in both modes.
+pub fn analyze_with(book: &Book, mode: Mode) -> Analysis {
+    let expander = Expander::with_mode(&book.resolver, &book.files, mode);
     let chapters: Vec<ExpandedChapter> = book
         .chapters
         .par_iter()
@@ -155,7 +161,9 @@ fn with_included_from(diagnostic: Diagnostic, inclusion: &Inclusion) -> Diagnost
 
 fn is_yaml(path: &std::path::Path) -> bool {
     path.extension().is_some_and(|e| {
-        YAML_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+        YAML_EXTENSIONS
+            .iter()
+            .any(|yaml| e.eq_ignore_ascii_case(yaml))
     })
 }
 

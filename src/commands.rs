@@ -9,6 +9,7 @@ use crate::book::Book;
 use crate::config;
 use crate::diagnostic::MessageFormat;
 use crate::error::{Error, Result};
+use crate::expand::Mode;
 use crate::files::display_path;
 use crate::output;
 use crate::report::Reporter;
@@ -89,7 +90,7 @@ pub fn list_rules() -> ExitCode {
 /// Expands and validates everything, writes nothing.
 pub fn check(options: &CheckOptions) -> Result<ExitCode> {
     let book = load_for_check(options)?;
-    let analysis = analysis::analyze(&book);
+    let analysis = analysis::analyze_with(&book, Mode::FindingsOnly);
     Ok(finish("checked", &analysis, options.report))
 }
 

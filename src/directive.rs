@@ -5,13 +5,13 @@
 //! one line. Directives count everywhere, fenced code blocks included, except inside an inline
 //! code span and after a backslash, so that a page can show the syntax itself.
 //!
-//! pulldown-cmark supplies the byte ranges of code spans and fenced code blocks; the
+//! [`crate::markdown`] supplies the byte ranges of code spans and fenced code blocks; the
 //! directives themselves are matched in the original text, so every offset here is an offset
 //! into the file as the author wrote it.
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use crate::markdown::{self, FencedBlock, Outline};
 
 /// The marker that opens and closes a directive.
 const MARKER: &str = "!!!";
@@ -74,19 +74,24 @@ pub struct Scan {
     pub fences: Vec<Fence>,
 }
 
-/// Scans `text` for directives.
+/// Scans `text` for directives, parsing it first. The expander parses each file once for
+/// several readers and calls [`scan_outlined`] instead.
 pub fn scan(text: &str) -> Scan {
     if !text.contains(MARKER) {
         return Scan::default();
     }
+    scan_outlined(text, &markdown::outline(text))
+}
 
-    let (code_spans, fences) = markdown_ranges(text);
+/// Scans `text` for directives, skipping the code spans that `outline` found in it.
+pub fn scan_outlined(text: &str, outline: &Outline) -> Scan {
     let mut scan = Scan::default();
+    let marker = memchr::memmem::Finder::new(MARKER);
     let mut from = 0;
-    while let Some(found) = text[from..].find(MARKER) {
+    while let Some(found) = marker.find(&text.as_bytes()[from..]) {
         let start = from + found;
         from = start + 1;
-        if is_escaped(text, start) || inside_any(&code_spans, start) {
+        if is_escaped(text, start) || inside_any(&outline.code_spans, start) {
             continue;
         }
         match parse_at(text, start) {
@@ -102,25 +107,31 @@ pub fn scan(text: &str) -> Scan {
         }
     }
 
-    scan.fences = fences_with_directives(fences, &scan.directives);
+    scan.fences = fences_with_directives(text, &outline.fenced_blocks, &scan.directives);
     scan
 }
 
 /// Keeps the fences that hold a directive and records which ones. Both lists are sorted by
 /// offset and fenced blocks never overlap, so one pass over each suffices.
-fn fences_with_directives(fences: Vec<Fence>, directives: &[Directive]) -> Vec<Fence> {
+fn fences_with_directives(
+    text: &str,
+    blocks: &[FencedBlock],
+    directives: &[Directive],
+) -> Vec<Fence> {
     let mut kept = Vec::new();
     let mut next = 0;
-    for mut fence in fences {
-        while next < directives.len() && directives[next].span.start < fence.span.start {
+    for block in blocks {
+        while next < directives.len() && directives[next].span.start < block.span.start {
             next += 1;
         }
 
         let first = next;
-        while next < directives.len() && fence.span.contains(&directives[next].span.start) {
+        while next < directives.len() && block.span.contains(&directives[next].span.start) {
             next += 1;
         }
-        if next > first {
+        if next > first
+            && let Some(mut fence) = fence_at(text, block)
+        {
             fence.directives = first..next;
             kept.push(fence);
         }
@@ -128,57 +139,9 @@ fn fences_with_directives(fences: Vec<Fence>, directives: &[Directive]) -> Vec<F
     kept
 }
 
-/// Returns the pulldown-cmark extensions that mdBook 0.5 enables (`new_cmark_parser` in
-/// `mdbook-markdown` 0.5.4), so that code spans are found where the book's renderer finds them.
-/// With tables on, for example, the pipes of a table row split it into cells before code spans
-/// are matched.
-fn mdbook_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_GFM
-}
-
-/// Collects the byte ranges of inline code spans and of fenced code blocks.
-fn markdown_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Fence>) {
-    let mut code_spans = Vec::new();
-    let mut fences = Vec::new();
-    // The open fenced block: its span, its info string and where its content ends so far.
-    let mut open: Option<(Range<usize>, String, Option<usize>)> = None;
-    let parser = Parser::new_ext(text, mdbook_options()).into_offset_iter();
-    for (event, range) in parser {
-        match event {
-            Event::Code(_) => code_spans.push(range),
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                open = Some((range, info.into_string(), None));
-            }
-            Event::Text(_) => {
-                if let Some((_, _, content_end)) = &mut open {
-                    *content_end = Some(range.end);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((span, info, content_end)) = open.take() {
-                    fences.extend(fence_at(text, span, &info, content_end));
-                }
-            }
-            _ => {}
-        }
-    }
-    (code_spans, fences)
-}
-
-/// Reads the opening and closing fence runs of a fenced block that pulldown-cmark found.
-/// `content_end` is where the block's last line of content ends, if it has any.
-fn fence_at(
-    text: &str,
-    span: Range<usize>,
-    info: &str,
-    content_end: Option<usize>,
-) -> Option<Fence> {
+/// Reads the opening and closing fence runs of a fenced block that the parser found.
+fn fence_at(text: &str, fenced: &FencedBlock) -> Option<Fence> {
+    let span = fenced.span.clone();
     let block = &text[span.clone()];
     let indent = block.len() - block.trim_start_matches(' ').len();
     let marker = block[indent..].chars().next()?;
@@ -190,7 +153,10 @@ fn fence_at(
     let after_opening = text[opening.end..span.end]
         .find('\n')
         .map_or(span.end, |i| opening.end + i + 1);
-    let tail_start = content_end.unwrap_or(after_opening).max(after_opening);
+    let tail_start = fenced
+        .content_end
+        .unwrap_or(after_opening)
+        .max(after_opening);
     let tail = &text[tail_start..span.end];
     let closing = tail.find(marker).and_then(|run_start| {
         let run = tail[run_start..].len() - tail[run_start..].trim_start_matches(marker).len();
@@ -201,7 +167,7 @@ fn fence_at(
     Some(Fence {
         span,
         opening,
-        info: info.trim().to_string(),
+        info: fenced.info.trim().to_string(),
         closing,
         marker,
         directives: 0..0,

@@ -4,6 +4,7 @@
 //! later request returns the same [`SourceFile`]. The cache is shared between threads.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -44,11 +45,16 @@ pub enum LoadError {
     },
 }
 
+/// Loaded files, or why they could not be loaded, keyed by their canonical path. The key is
+/// the path's bytes: hashing a `Path` walks its components, which cost more than the rest of
+/// a lookup on a book that includes the same snippets many times.
+type Loaded = HashMap<OsString, Result<Arc<SourceFile>, LoadError>>;
+
 /// Loaded files keyed by their canonical path.
 #[derive(Debug, Default)]
 pub struct FileCache {
     root: PathBuf,
-    files: Mutex<HashMap<PathBuf, Result<Arc<SourceFile>, LoadError>>>,
+    files: Mutex<Loaded>,
 }
 
 impl FileCache {
@@ -62,7 +68,7 @@ impl FileCache {
 
     /// Loads `path` (canonical), or returns the copy loaded earlier.
     pub fn load(&self, path: &Path) -> Result<Arc<SourceFile>, LoadError> {
-        if let Some(found) = self.lock().get(path) {
+        if let Some(found) = self.lock().get(path.as_os_str()) {
             return found.clone();
         }
 
@@ -73,14 +79,14 @@ impl FileCache {
             Arc::new(SourceFile::new(path.to_path_buf(), display, text))
         });
         self.lock()
-            .entry(path.to_path_buf())
+            .entry(path.as_os_str().to_owned())
             .or_insert(loaded)
             .clone()
     }
 
     /// Forgets `path`, so that the next [`FileCache::load`] reads it again.
     pub fn invalidate(&self, path: &Path) {
-        self.lock().remove(path);
+        self.lock().remove(path.as_os_str());
     }
 
     /// Forgets every file.
@@ -88,9 +94,7 @@ impl FileCache {
         self.lock().clear();
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Arc<SourceFile>, LoadError>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Loaded> {
         self.files.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

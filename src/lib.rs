@@ -19,6 +19,7 @@ pub mod directive;
 pub mod error;
 pub mod expand;
 pub mod files;
+pub mod markdown;
 pub mod output;
 pub mod preprocessor;
 pub mod report;

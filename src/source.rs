@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// One file's text plus the offsets of its line starts.
 #[derive(Debug)]
@@ -13,7 +14,8 @@ pub struct SourceFile {
     path: PathBuf,
     display: String,
     text: String,
-    line_starts: Vec<usize>,
+    /// Indexed on first use: most chapters of a clean book never need a line number.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -29,15 +31,19 @@ impl SourceFile {
     /// Creates a source file. `display` is the path as printed in findings, usually relative to
     /// the book root; `path` is where the file lives on disk.
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Self {
             path,
             display,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let newlines = memchr::memchr_iter(b'\n', self.text.as_bytes());
+            std::iter::once(0).chain(newlines.map(|i| i + 1)).collect()
+        })
     }
 
     /// The file's location on disk.
@@ -60,8 +66,8 @@ impl SourceFile {
     /// character.
     pub fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line_index];
+        let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts()[line_index];
         let mut before = &self.text[line_start..floor_char_boundary(&self.text, offset)];
         // Editors do not show a byte order mark, so it takes no column.
         if line_start == 0 {
@@ -77,7 +83,7 @@ impl SourceFile {
     /// Converts a 1-based line and character column back into a byte offset; used to map
     /// positions reported by parsers that count lines rather than bytes.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&line_start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let mut line_start = line_start;
@@ -95,8 +101,8 @@ impl SourceFile {
     /// The byte range of the line holding `offset`, without its line ending.
     pub fn line_range(&self, offset: usize) -> Range<usize> {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line_index];
+        let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts()[line_index];
         start..self.line_end(start)
     }
 

@@ -36,6 +36,7 @@ use crate::consistency::rules::INVALID_SUPPRESSION;
 use crate::diagnostic::Diagnostic;
 use crate::directive;
 use crate::expand::rules::DIRECTIVE_RULES;
+use crate::markdown;
 use crate::rules::{self, Rule};
 use crate::source::SourceFile;
 
@@ -95,7 +96,7 @@ fn markdown_files(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
     let candidates = chapters.iter().map(|c| &c.chapter.file).chain(
         inclusions
             .map(|i| &i.target)
-            .filter(|t| is_markdown(t.path())),
+            .filter(|t| markdown::is_markdown(t.path())),
     );
     for file in candidates {
         if seen.insert(file.path()) {
@@ -103,11 +104,6 @@ fn markdown_files(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
         }
     }
     files
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// The files that directives inside the region include, and the files those include in turn.

@@ -862,3 +862,60 @@ fn invalid_summary_points_at_line() {
     assert!(text.contains("docs/SUMMARY.md:7:1"), "{text}");
     assert!(!text.contains("WARN"), "{text}");
 }
+
+/// The finding lines of a run with `--message-format json`: everything but the summary.
+fn findings_json(output: &Output) -> Vec<String> {
+    stdout(output)
+        .lines()
+        .filter(|line| line.contains(r#""type":"finding""#))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every fixture book: the books of `tests/books/` and both books of each consistency scenario.
+fn all_fixture_books() -> Vec<PathBuf> {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut books: Vec<PathBuf> = fs::read_dir(tests.join("books"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    for scenario in fs::read_dir(tests.join("consistency")).unwrap() {
+        let scenario = scenario.unwrap().path();
+        books.extend(["fail", "pass"].map(|book| scenario.join(book)));
+    }
+    books.retain(|book| book.join("book.toml").is_file());
+    books.sort();
+    books
+}
+
+#[test]
+fn check_reports_what_build_reports() {
+    // `check` expands without building the text; its findings must still be build's, in the
+    // same order, for books that break every kind of rule.
+    let books = all_fixture_books();
+    assert!(books.len() > 40, "{books:?}");
+    for book in books {
+        let out = tempfile::tempdir().unwrap();
+        let json = ["--message-format", "json"];
+        let check = run(netsnip().arg("check").arg("--root").arg(&book).args(json));
+        let built = run(netsnip()
+            .args(["build", "--no-html", "--root"])
+            .arg(&book)
+            .arg("--out")
+            .arg(out.path())
+            .args(json));
+
+        assert_eq!(
+            check.status.code(),
+            built.status.code(),
+            "{}",
+            book.display()
+        );
+        assert_eq!(
+            findings_json(&check),
+            findings_json(&built),
+            "{}",
+            book.display()
+        );
+    }
+}

@@ -18,8 +18,9 @@ const CNV_NAMESPACE: &str = "openshift-cnv";
 
 /// Checks the references of the chapter's NADs and HyperConverged resources.
 pub fn check(chapter: &Scope<'_>, book: &Scope<'_>, findings: &mut Vec<Diagnostic>) {
+    let groups = chapter.policy_groups();
     for nad in chapter.localnets() {
-        check_mapped(nad, chapter, book, findings);
+        check_mapped(nad, &groups, chapter, book, findings);
     }
     for hco in &chapter.hyperconvergeds {
         check_migration_network(*hco, chapter, book, findings);
@@ -40,6 +41,7 @@ pub fn mapping_for<'p>(policy: &'p Policy, network: &str) -> Option<&'p BridgeMa
 
 fn check_mapped(
     nad: Located<'_, Attachment>,
+    groups: &[Vec<Located<'_, Policy>>],
     chapter: &Scope<'_>,
     book: &Scope<'_>,
     findings: &mut Vec<Diagnostic>,
@@ -49,7 +51,6 @@ fn check_mapped(
     };
     let maps = |policy: &Located<'_, Policy>| mapping_for(policy, &network.value).is_some();
 
-    let groups = chapter.policy_groups();
     if groups.iter().any(|group| group.iter().all(maps)) {
         return;
     }

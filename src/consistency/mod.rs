@@ -18,7 +18,6 @@
 mod addresses;
 mod bridges;
 mod localnet;
-mod markdown;
 mod orphans;
 mod prose;
 pub mod rules;
@@ -124,21 +123,19 @@ fn check_chapter_scope(chapter: &ExpandedChapter, scope: &Scope<'_>) -> Vec<Diag
     vlan::check_paths(scope, &mut findings);
     addresses::check(scope, &mut findings);
 
-    let files = markdown::files(chapter);
-    let parts: Vec<markdown::Parts> = files.iter().map(|f| markdown::parse(f.text())).collect();
+    let files = &chapter.expansion.markdown;
     let applied = files
         .iter()
-        .zip(&parts)
-        .flat_map(|(file, parts)| shell::applied_files(file, &parts.shell_blocks))
+        .flat_map(|md| shell::applied_files(&md.file, &md.outline.shell_blocks))
         .collect();
     let context = shell::Context {
         chapter,
         scope,
         applied,
     };
-    for (file, parts) in files.into_iter().zip(&parts) {
-        prose::check(file, &parts.prose, scope, &mut findings);
-        shell::check(&context, file, &parts.shell_blocks, &mut findings);
+    for md in files {
+        prose::check(&md.file, &md.outline.prose, scope, &mut findings);
+        shell::check(&context, &md.file, &md.outline.shell_blocks, &mut findings);
     }
     findings
 }

@@ -14,13 +14,15 @@ use super::addresses::overlaps;
 use super::rules::{PROSE_CIDR_MISMATCH, PROSE_VLAN_UNKNOWN};
 use super::scope::Scope;
 
-/// `VLAN 3876` or `VLAN ID 3876`, with the id as the first group.
+/// `VLAN 3876` or `VLAN ID 3876`; the id is the match's trailing digits. The patterns have no
+/// capture groups and ASCII digits only: a search without captures runs on the regex crate's
+/// lazy DFA, several times faster on a book's thousands of prose runs.
 static VLAN_MENTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bVLAN(?:\s+ID)?\s+(\d{1,5})\b").expect("valid pattern"));
+    LazyLock::new(|| Regex::new(r"\bVLAN(?:\s+ID)?\s+[0-9]{1,5}\b").expect("valid pattern"));
 
 /// An IPv4 or IPv6 network in CIDR notation. Candidates that do not parse are skipped.
 static CIDR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*)/\d{1,3}\b")
+    Regex::new(r"(?:\b[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*)/[0-9]{1,3}\b")
         .expect("valid pattern")
 });
 
@@ -63,11 +65,10 @@ fn check_vlans(
     vlans: &[Used<u16>],
     findings: &mut Vec<Diagnostic>,
 ) {
-    for captures in VLAN_MENTION.captures_iter(text) {
-        let (Some(whole), Some(id)) = (captures.get(0), captures.get(1)) else {
-            continue;
-        };
-        let number: u32 = id.as_str().parse().unwrap_or(u32::MAX);
+    for whole in VLAN_MENTION.find_iter(text) {
+        let mention = whole.as_str();
+        let id = &mention[mention.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+        let number: u32 = id.parse().unwrap_or(u32::MAX);
         if vlans.iter().any(|v| u32::from(v.value) == number) {
             continue;
         }
@@ -110,14 +111,13 @@ fn check_cidrs(
         let Ok(written) = IpNet::parse(found.as_str()) else {
             continue;
         };
-        let overlapping: Vec<&Used<IpNet>> = subnets
-            .iter()
-            .filter(|s| overlaps(&s.value, &written))
-            .collect();
-        if overlapping.is_empty() || overlapping.iter().any(|s| same_network(&s.value, &written)) {
+        // A snippet's own network is the common case, and one that names it is never reported.
+        if subnets.iter().any(|s| same_network(&s.value, &written)) {
             continue;
         }
-        let used = overlapping[0];
+        let Some(used) = subnets.iter().find(|s| overlaps(&s.value, &written)) else {
+            continue;
+        };
         findings.push(
             Diagnostic::new(
                 &PROSE_CIDR_MISMATCH,

@@ -14,11 +14,11 @@ use crate::expand::Inclusion;
 use crate::snippet::model::Spanned;
 use crate::source::SourceFile;
 
-use super::markdown::ShellBlock;
 use super::rules::{
     SHELL_FILE_NOT_INCLUDED, SHELL_LISTING_TYPO, SHELL_NAMESPACE_MISMATCH, SHELL_OUTPUT_MISMATCH,
 };
 use super::scope::Scope;
+use crate::markdown::ShellBlock;
 
 /// A prompt before a command: `$ `, `[user@host ~]$ `, `user@host:~$ `.
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {

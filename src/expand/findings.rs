@@ -163,9 +163,9 @@ pub(super) fn too_large(file: &Arc<SourceFile>, directive: &Directive) -> Diagno
     )
     .label(file, directive.span.clone(), "the limit is passed here")
     .help(
-        "the included files add up to more than the limit, with each nested Markdown file \
-         counted again at every level that includes it; split the chapter, or include fewer \
-         or smaller files",
+        "the files the chapter includes add up to more than the limit, each counted once per \
+         directive that includes it, nested directives included; split the chapter, or \
+         include fewer or smaller files",
     )
 }
 

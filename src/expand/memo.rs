@@ -7,13 +7,15 @@
 //! [`Resolver`] between rebuilds, finds files that appeared or vanished since the last one.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::resolve::{ResolveError, Resolver};
 
-/// Resolution results by including folder, then by the path as written.
-type Table = HashMap<PathBuf, HashMap<String, Result<PathBuf, ResolveError>>>;
+/// Resolution results by including folder, then by the path as written. Folders are keyed by
+/// their bytes, which hash in a fraction of the time a `Path`'s components do.
+type Table = HashMap<OsString, HashMap<String, Result<PathBuf, ResolveError>>>;
 
 /// Resolutions made so far; shared by the threads expanding chapters in parallel.
 #[derive(Debug, Default)]
@@ -30,7 +32,11 @@ impl Resolutions {
         folder: &Path,
         raw: &str,
     ) -> Result<PathBuf, ResolveError> {
-        if let Some(known) = self.lock().get(folder).and_then(|paths| paths.get(raw)) {
+        if let Some(known) = self
+            .lock()
+            .get(folder.as_os_str())
+            .and_then(|paths| paths.get(raw))
+        {
             return known.clone();
         }
 
@@ -38,7 +44,7 @@ impl Resolutions {
         // calls. Two threads racing for one pair get the same result, so either insert is right.
         let resolved = resolver.resolve(folder, raw);
         self.lock()
-            .entry(folder.to_path_buf())
+            .entry(folder.as_os_str().to_owned())
             .or_default()
             .insert(raw.to_string(), resolved.clone());
         resolved

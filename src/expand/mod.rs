@@ -20,6 +20,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::directive::{self, Directive};
 use crate::files::FileCache;
+use crate::markdown::{self, MarkdownFile};
 use crate::source::SourceFile;
 
 pub use resolve::{ResolveError, Resolver};
@@ -27,9 +28,11 @@ pub use resolve::{ResolveError, Resolver};
 /// How deep included Markdown files may nest.
 pub const MAX_DEPTH: usize = 16;
 
-/// The most bytes that expanding one chapter may insert, with the text of nested Markdown
-/// files counted again at each level. Far above any real guide, it stops a file that is
-/// included many times over at each of several levels from exhausting memory.
+/// The most bytes of included files that expanding one chapter may insert, each file counted
+/// once per directive that includes it, nested directives included. Far above any real
+/// guide, it stops a file that is included many times over at each of several levels from
+/// exhausting memory. It counts file sizes rather than the text produced, so that `check`,
+/// which produces none, stops where `build` does.
 pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// One directive that resolved to a file.
@@ -55,6 +58,18 @@ pub struct Expansion {
     pub directive_count: usize,
     /// Problems with directives.
     pub diagnostics: Vec<Diagnostic>,
+    /// The chapter and each Markdown file it includes, once each, with what parsing them found.
+    pub markdown: Vec<MarkdownFile>,
+}
+
+/// What an expansion produces besides its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The expanded text, for the outputs.
+    Text,
+    /// Only the findings, inclusions and parsed files; [`Expansion::text`] stays empty.
+    /// `check` publishes nothing, and building the text would be most of its work.
+    FindingsOnly,
 }
 
 /// Expands chapters of one book. An expander resolves each directive path once, so create
@@ -64,6 +79,7 @@ pub struct Expander<'a> {
     resolver: &'a Resolver,
     files: &'a FileCache,
     resolutions: memo::Resolutions,
+    mode: Mode,
 }
 
 /// A Markdown file being expanded, with the chain of files that led to it.
@@ -80,19 +96,26 @@ struct Frame<'a> {
 #[derive(Default)]
 struct Run {
     expansion: Expansion,
-    /// Bytes inserted so far, counted again at each level of nesting.
-    produced: usize,
+    /// Bytes of included files so far, as [`MAX_EXPANDED_BYTES`] counts them.
+    included: usize,
     /// Whether [`MAX_EXPANDED_BYTES`] was passed; every later directive then fails silently.
     over_limit: bool,
 }
 
 impl<'a> Expander<'a> {
-    /// Creates an expander that resolves paths with `resolver` and reads through `files`.
+    /// Creates an expander that resolves paths with `resolver`, reads through `files` and
+    /// builds the expanded text.
     pub fn new(resolver: &'a Resolver, files: &'a FileCache) -> Self {
+        Self::with_mode(resolver, files, Mode::Text)
+    }
+
+    /// Creates an expander that produces what `mode` asks for.
+    pub fn with_mode(resolver: &'a Resolver, files: &'a FileCache, mode: Mode) -> Self {
         Self {
             resolver,
             files,
             resolutions: memo::Resolutions::default(),
+            mode,
         }
     }
 
@@ -111,7 +134,7 @@ impl<'a> Expander<'a> {
 
     fn expand_file(&self, frame: &Frame<'_>, run: &mut Run) -> String {
         let first_new = run.expansion.diagnostics.len();
-        let scan = directive::scan(frame.file.text());
+        let scan = scan_file(frame.file, &mut run.expansion.markdown);
         for malformed in &scan.malformed {
             run.expansion
                 .diagnostics
@@ -137,7 +160,10 @@ impl<'a> Expander<'a> {
                 }
             }
         }
-        splice::splice(frame.file.text(), &scan, &contents)
+        match self.mode {
+            Mode::Text => splice::splice(frame.file.text(), &scan, &contents),
+            Mode::FindingsOnly => String::new(),
+        }
     }
 
     fn include(&self, frame: &Frame<'_>, directive: &Directive, run: &mut Run) -> Option<Included> {
@@ -157,21 +183,19 @@ impl<'a> Expander<'a> {
             target: Arc::clone(&target),
         });
 
-        let text = if is_markdown(target.path()) {
-            self.expand_nested(frame, directive, &target, run)?
-        } else {
-            target.text().to_string()
-        };
-        if !self.within_limit(frame, directive, text.len(), run) {
+        if !self.within_limit(frame, directive, target.text().len(), run) {
             return None;
         }
-        Some(Included {
-            text: strip_one_newline(text),
-            extension: extension(target.path()),
-        })
+
+        let expanded = if markdown::is_markdown(target.path()) {
+            Some(self.expand_nested(frame, directive, &target, run)?)
+        } else {
+            None
+        };
+        Some(Included { target, expanded })
     }
 
-    /// Counts `bytes` more of output and reports the first directive that passes
+    /// Counts `bytes` more of included files and reports the first directive that passes
     /// [`MAX_EXPANDED_BYTES`].
     fn within_limit(
         &self,
@@ -180,8 +204,8 @@ impl<'a> Expander<'a> {
         bytes: usize,
         run: &mut Run,
     ) -> bool {
-        run.produced = run.produced.saturating_add(bytes);
-        if run.produced <= MAX_EXPANDED_BYTES {
+        run.included = run.included.saturating_add(bytes);
+        if run.included <= MAX_EXPANDED_BYTES {
             return true;
         }
         if !run.over_limit {
@@ -242,29 +266,46 @@ impl<'a> Expander<'a> {
     }
 }
 
-/// The text that replaces one directive.
-pub(crate) struct Included {
-    text: String,
-    extension: Option<String>,
-}
-
-fn is_markdown(path: &Path) -> bool {
-    matches!(extension(path).as_deref(), Some("md" | "markdown"))
-}
-
-fn extension(path: &Path) -> Option<String> {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-}
-
-fn strip_one_newline(mut text: String) -> String {
-    if text.ends_with('\n') {
-        text.pop();
-        if text.ends_with('\r') {
-            text.pop();
-        }
+/// Scans `file` for directives, parsing it unless `parsed` already holds it (a Markdown file
+/// included twice), and records the parse in `parsed`.
+fn scan_file(file: &Arc<SourceFile>, parsed: &mut Vec<MarkdownFile>) -> directive::Scan {
+    if let Some(known) = parsed.iter().find(|m| m.file.path() == file.path()) {
+        return directive::scan_outlined(file.text(), &known.outline);
     }
-    text
+
+    let outline = markdown::outline(file.text());
+    let scan = directive::scan_outlined(file.text(), &outline);
+    parsed.push(MarkdownFile {
+        file: Arc::clone(file),
+        outline,
+    });
+    scan
+}
+
+/// The file that replaces one directive.
+pub(crate) struct Included {
+    target: Arc<SourceFile>,
+    /// The text of an included Markdown file after its own expansion; other files are
+    /// inserted as they are.
+    expanded: Option<String>,
+}
+
+impl Included {
+    /// Returns the text to insert: the content without its final line break, which the directive's
+    /// own line supplies.
+    fn text(&self) -> &str {
+        let text = self.expanded.as_deref().unwrap_or(self.target.text());
+        let Some(text) = text.strip_suffix('\n') else {
+            return text;
+        };
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+
+    /// Returns the included file's extension in lower case.
+    fn extension(&self) -> Option<String> {
+        let extension = self.target.path().extension()?;
+        Some(extension.to_string_lossy().to_ascii_lowercase())
+    }
 }
 
 /// The canonical form of `path`, or `path` itself when it does not exist.

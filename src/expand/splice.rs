@@ -1,27 +1,28 @@
 //! Splicing included text into the original Markdown.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::Included;
 use crate::directive::{Fence, Scan};
 
 /// One replacement of a byte range of the original text.
-struct Edit {
+struct Edit<'a> {
     range: Range<usize>,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 /// Replaces each directive of `scan` with its content (`None` leaves the directive as written)
 /// and adjusts the fences around them.
 pub(super) fn splice(text: &str, scan: &Scan, contents: &[Option<Included>]) -> String {
-    let inserted: Vec<Option<String>> = scan
+    let inserted: Vec<Option<Cow<'_, str>>> = scan
         .directives
         .iter()
         .zip(contents)
         .map(|(directive, content)| {
             let content = content.as_ref()?;
             let prefix = continuation_prefix(text, directive.span.start);
-            Some(prefix_lines(&content.text, &prefix))
+            Some(prefix_lines(content.text(), &prefix))
         })
         .collect();
 
@@ -115,9 +116,9 @@ fn container_continuation(prefix: &str) -> Option<String> {
 
 /// Prefixes every line after the first with `prefix`. Empty lines get the prefix without its
 /// trailing white space, so that no trailing spaces are added and a block quote stays open.
-fn prefix_lines(content: &str, prefix: &str) -> String {
+fn prefix_lines<'a>(content: &'a str, prefix: &str) -> Cow<'a, str> {
     if prefix.is_empty() {
-        return content.to_string();
+        return Cow::Borrowed(content);
     }
     let bare = prefix.trim_end();
     let mut output = String::with_capacity(content.len() + prefix.len() * 8);
@@ -132,18 +133,18 @@ fn prefix_lines(content: &str, prefix: &str) -> String {
         }
         output.push_str(line);
     }
-    output
+    Cow::Owned(output)
 }
 
 /// The edits to one fence: a language when it has none, and a longer marker when included
 /// text would close it early.
-fn fence_edits(
+fn fence_edits<'a>(
     text: &str,
     fence: &Fence,
     scan: &Scan,
     contents: &[Option<Included>],
-    inserted: &[Option<String>],
-) -> Vec<Edit> {
+    inserted: &[Option<Cow<'_, str>>],
+) -> Vec<Edit<'a>> {
     let language = fence_language(text, fence, scan, contents);
     let longest_run = inserted[fence.directives.clone()]
         .iter()
@@ -163,12 +164,12 @@ fn fence_edits(
     let marker: String = std::iter::repeat_n(fence.marker, width).collect();
     let mut edits = vec![Edit {
         range: fence.opening.clone(),
-        text: format!("{marker}{}", language.unwrap_or_default()),
+        text: Cow::Owned(format!("{marker}{}", language.unwrap_or_default())),
     }];
     if let Some(closing) = &fence.closing {
         edits.push(Edit {
             range: closing.clone(),
-            text: marker,
+            text: Cow::Owned(marker),
         });
     }
     edits
@@ -206,7 +207,7 @@ fn fence_language(
 
     let mut extensions = contents[fence.directives.clone()]
         .iter()
-        .map(|content| content.as_ref().and_then(|c| c.extension.clone()));
+        .map(|content| content.as_ref().and_then(Included::extension));
     let first = extensions.next()??;
     if extensions.any(|other| other.as_deref() != Some(first.as_str())) {
         return None;
