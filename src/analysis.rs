@@ -102,7 +102,8 @@ pub fn analyze(book: &Book) -> Analysis {
     analyze_with(book, Mode::Text)
 }
 
-/// Runs the whole pass like [`analyze`], building the expanded text only in [`Mode::Text`]. The findings are the same in both modes.
+/// Runs the whole pass like [`analyze`], building the expanded text only in [`Mode::Text`].
+/// The findings are the same in both modes.
 pub fn analyze_with(book: &Book, mode: Mode) -> Analysis {
     let expander = Expander::with_mode(&book.resolver, &book.files, mode);
     let chapters: Vec<ExpandedChapter> = book
