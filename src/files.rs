@@ -103,7 +103,7 @@ impl FileCache {
 /// [`MAX_FILE_BYTES`].
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
     let bytes = read_bounded(path, MAX_FILE_BYTES)?;
-    if let Some(position) = bytes.iter().position(|&b| b == 0) {
+    if let Some(position) = memchr::memchr(0, &bytes) {
         return Err(LoadError::Binary(position));
     }
     String::from_utf8(bytes).map_err(|error| LoadError::NotUtf8(error.utf8_error().valid_up_to()))
