@@ -65,7 +65,8 @@ fn is_whole_book(book: &Book) -> bool {
 /// linked folders are not entered, which also keeps a link loop from recursing forever.
 fn collect_snippets(root: &Path, folder: &Path, files: &mut Vec<PathBuf>) {
     // The default include folder is not validated like a configured one and may be a link.
-    if !canonical(folder).starts_with(root) {
+    let real_folder = canonical(folder);
+    if !real_folder.starts_with(root) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(folder) else {
@@ -85,8 +86,17 @@ fn collect_snippets(root: &Path, folder: &Path, files: &mut Vec<PathBuf>) {
             continue;
         }
 
+        if !is_snippet(&path) {
+            continue;
+        }
+        // Only a link needs resolving: a plain file's canonical path is in the canonical
+        // folder.
+        if file_type.is_file() {
+            files.push(real_folder.join(entry.file_name()));
+            continue;
+        }
         let real = canonical(&path);
-        if is_snippet(&path) && real.starts_with(root) && real.is_file() {
+        if real.starts_with(root) && real.is_file() {
             files.push(real);
         }
     }

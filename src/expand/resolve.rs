@@ -83,8 +83,13 @@ impl Resolver {
             if !candidate.starts_with(&self.root) {
                 return Err(ResolveError::OutsideRoot(candidate));
             }
-            if std::fs::symlink_metadata(&candidate).is_err() {
+            let Ok(metadata) = std::fs::symlink_metadata(&candidate) else {
                 continue;
+            };
+            // A plain file named without folders sits in `folder`, which is canonical, so it
+            // is its own canonical path; this spares a `readlink` per path component.
+            if metadata.is_file() && is_file_name(relative) {
+                return Ok(candidate);
             }
             let real = candidate
                 .canonicalize()
@@ -189,6 +194,15 @@ fn collect_files(folder: &Path, files: &mut Vec<PathBuf>) {
 
 /// Removes `.` and `..` components without touching the file system, so that a path that
 /// climbs out of the root is caught even when its target does not exist.
+/// Whether `path` is a bare file name, without folders, `.` or `..`.
+fn is_file_name(path: &Path) -> bool {
+    let mut components = path.components();
+    matches!(
+        (components.next(), components.next()),
+        (Some(Component::Normal(_)), None)
+    )
+}
+
 fn normalize(path: &Path) -> PathBuf {
     let mut normalized = PathBuf::new();
     for component in path.components() {
