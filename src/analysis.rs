@@ -1,7 +1,7 @@
 //! The whole-book pass shared by `check`, `build`, `watch` and the mdBook preprocessor:
 //! expand every chapter, validate every included snippet once, and collect the findings.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -265,8 +265,8 @@ pub fn collect_findings_cached(
 /// and only a file not met before is checked by path, which hashes it component by component
 /// and dominated `check` of large books otherwise.
 fn first_yaml_inclusions(chapters: &[ExpandedChapter]) -> Vec<&Inclusion> {
-    let mut seen_files = HashSet::new();
-    let mut seen_paths = HashSet::new();
+    let mut seen_files = foldhash::HashSet::default();
+    let mut seen_paths = foldhash::HashSet::default();
     chapters
         .iter()
         .flat_map(|chapter| &chapter.expansion.inclusions)

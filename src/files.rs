@@ -3,11 +3,12 @@
 //! A snippet included by a thousand chapters is read, checked for text and indexed once; every
 //! later request returns the same [`SourceFile`]. The cache is shared between threads.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+
+use foldhash::HashMap;
 
 use crate::source::SourceFile;
 
@@ -46,8 +47,9 @@ pub enum LoadError {
 }
 
 /// Loaded files, or why they could not be loaded, keyed by their canonical path. The key is
-/// the path's bytes: hashing a `Path` walks its components, which cost more than the rest of
-/// a lookup on a book that includes the same snippets many times.
+/// the path's bytes, hashed with foldhash: hashing a `Path` walks its components, and SipHash
+/// is slow on short keys, which cost more than the rest of a lookup on a book that includes
+/// the same snippets many times.
 type Loaded = HashMap<OsString, Result<Arc<SourceFile>, LoadError>>;
 
 /// Loaded files keyed by their canonical path.

@@ -4,10 +4,11 @@
 //! cannot resolve are looked up in the book scope, so that one chapter may set up the hosts and
 //! another the networks.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashSet};
 
 use crate::analysis::ExpandedChapter;
 use crate::diagnostic::Severity;
@@ -117,7 +118,7 @@ impl<'a> Scope<'a> {
     /// Collects the YAML snippets that `chapter` includes, nested Markdown included.
     /// `snippets` maps each validated snippet's path to the snippet ([`index`]).
     pub fn of_chapter(chapter: &ExpandedChapter, snippets: &SnippetIndex<'a>) -> Self {
-        let mut seen: HashSet<usize> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::default();
         let chosen: Vec<&Snippet> = chapter
             .expansion
             .inclusions

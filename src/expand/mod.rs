@@ -23,6 +23,7 @@ use crate::files::FileCache;
 use crate::markdown::{self, MarkdownFile};
 use crate::source::SourceFile;
 
+use memo::{Failure, Target};
 pub use resolve::{ResolveError, Resolver};
 
 /// How deep included Markdown files may nest.
@@ -78,13 +79,15 @@ pub enum Mode {
 pub struct Expander<'a> {
     resolver: &'a Resolver,
     files: &'a FileCache,
-    resolutions: memo::Resolutions,
+    targets: memo::Targets,
     mode: Mode,
 }
 
 /// A Markdown file being expanded, with the chain of files that led to it.
 struct Frame<'a> {
     file: &'a Arc<SourceFile>,
+    /// The folder of `file`, where its directive paths start.
+    folder: &'a Path,
     /// Every file from the chapter to `file`, both included.
     chain: &'a [Arc<SourceFile>],
     /// For each file of `chain` but the last, the offset of the directive that includes the
@@ -114,7 +117,7 @@ impl<'a> Expander<'a> {
         Self {
             resolver,
             files,
-            resolutions: memo::Resolutions::default(),
+            targets: memo::Targets::default(),
             mode,
         }
     }
@@ -125,6 +128,7 @@ impl<'a> Expander<'a> {
         let chain = [Arc::clone(chapter)];
         let frame = Frame {
             file: chapter,
+            folder: folder_of(chapter),
             chain: &chain,
             via: &[],
         };
@@ -170,7 +174,7 @@ impl<'a> Expander<'a> {
         if run.over_limit {
             return None;
         }
-        let target = match self.locate(frame.file, directive) {
+        let Target { file: target, is_markdown } = match self.locate(frame, directive) {
             Ok(target) => target,
             Err(diagnostic) => {
                 run.expansion.diagnostics.push(*diagnostic);
@@ -187,7 +191,7 @@ impl<'a> Expander<'a> {
             return None;
         }
 
-        let expanded = if markdown::is_markdown(target.path()) {
+        let expanded = if is_markdown {
             Some(self.expand_nested(frame, directive, &target, run)?)
         } else {
             None
@@ -218,19 +222,16 @@ impl<'a> Expander<'a> {
     }
 
     /// Resolves and loads the file a directive names.
-    fn locate(
-        &self,
-        file: &Arc<SourceFile>,
-        directive: &Directive,
-    ) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
-        let folder = file.path().parent().unwrap_or(Path::new(""));
-        let path = self
-            .resolutions
-            .resolve(self.resolver, folder, &directive.path)
-            .map_err(|error| Box::new(findings::unresolved(file, directive, error)))?;
-        self.files
-            .load(&path)
-            .map_err(|error| Box::new(findings::unloadable(file, directive, &error)))
+    fn locate(&self, frame: &Frame<'_>, directive: &Directive) -> Result<Target, Box<Diagnostic>> {
+        let found = self
+            .targets
+            .find(self.resolver, self.files, frame.folder, &directive.path);
+        found.map_err(|failure| {
+            Box::new(match failure {
+                Failure::Resolve(error) => findings::unresolved(frame.file, directive, error),
+                Failure::Load(error) => findings::unloadable(frame.file, directive, &error),
+            })
+        })
     }
 
     fn expand_nested(
@@ -259,6 +260,7 @@ impl<'a> Expander<'a> {
         via.push(directive.span.start);
         let nested = Frame {
             file: target,
+            folder: folder_of(target),
             chain: &chain,
             via: &via,
         };
@@ -306,6 +308,10 @@ impl Included {
         let extension = self.target.path().extension()?;
         Some(extension.to_string_lossy().to_ascii_lowercase())
     }
+}
+
+fn folder_of(file: &SourceFile) -> &Path {
+    file.path().parent().unwrap_or(Path::new(""))
 }
 
 /// The canonical form of `path`, or `path` itself when it does not exist.
