@@ -36,7 +36,6 @@ use crate::consistency::rules::INVALID_SUPPRESSION;
 use crate::diagnostic::Diagnostic;
 use crate::directive;
 use crate::expand::rules::DIRECTIVE_RULES;
-use crate::markdown;
 use crate::rules::{self, Rule};
 use crate::source::SourceFile;
 
@@ -74,7 +73,7 @@ impl Region {
 pub fn apply(chapters: &[ExpandedChapter], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut regions = Vec::new();
-    for file in markdown_files(chapters) {
+    for file in files_with_comments(chapters) {
         regions.extend(scan(file, &mut problems));
     }
     for region in &mut regions {
@@ -89,21 +88,21 @@ pub fn apply(chapters: &[ExpandedChapter], diagnostics: Vec<Diagnostic>) -> Vec<
     kept
 }
 
-fn markdown_files(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
+/// The Markdown files of `chapters` that hold a suppression comment: the chapters first, then
+/// the Markdown files they include, each once.
+fn files_with_comments(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
+    let included = chapters
+        .iter()
+        .flat_map(|c| c.expansion.markdown.iter().skip(1).map(|m| &m.file));
+    let candidates = chapters.iter().map(|c| &c.chapter.file).chain(included);
+
+    // Few files hold a comment, so testing for the keyword first keeps the set small.
+    let keyword = memchr::memmem::Finder::new(KEYWORD);
     let mut seen: HashSet<&Path> = HashSet::new();
-    let mut files: Vec<&Arc<SourceFile>> = Vec::new();
-    let inclusions = chapters.iter().flat_map(|c| &c.expansion.inclusions);
-    let candidates = chapters.iter().map(|c| &c.chapter.file).chain(
-        inclusions
-            .map(|i| &i.target)
-            .filter(|t| markdown::is_markdown(t.path())),
-    );
-    for file in candidates {
-        if seen.insert(file.path()) {
-            files.push(file);
-        }
-    }
-    files
+    candidates
+        .filter(|file| keyword.find(file.text().as_bytes()).is_some())
+        .filter(|file| seen.insert(file.path()))
+        .collect()
 }
 
 /// The files that directives inside the region include, and the files those include in turn.
