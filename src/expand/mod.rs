@@ -174,7 +174,10 @@ impl<'a> Expander<'a> {
         if run.over_limit {
             return None;
         }
-        let Target { file: target, is_markdown } = match self.locate(frame, directive) {
+        let Target {
+            file: target,
+            is_markdown,
+        } = match self.locate(frame, directive) {
             Ok(target) => target,
             Err(diagnostic) => {
                 run.expansion.diagnostics.push(*diagnostic);
