@@ -1,5 +1,6 @@
 //! Latency of `netsnip watch`: the time from saving a snippet to the updated Markdown output
-//! of a chapter that includes it, as the median and maximum over a series of edits.
+//! of a chapter that includes it, and to that chapter's updated HTML page, as the median and
+//! maximum over a series of edits.
 //!
 //! ```console
 //! cargo run --release --example generate_book -- --chapters 1000 --out target/bench-books/c1000
@@ -8,11 +9,13 @@
 //!
 //! The book is copied to a temporary folder first, so the benchmark never edits it. Each edit
 //! rewrites the first snippet that a chapter includes with a new trailing YAML comment, then
-//! reads the chapter's output every millisecond until the comment appears there. The next edit
-//! starts only after the watcher's status line for the previous one. So every figure covers
-//! one debounce interval, one incremental rebuild and the atomic writes of the Markdown files,
-//! but not the HTML rendering that follows each rebuild. The time of the whole rebuild, HTML
-//! included, is printed separately from the status lines.
+//! reads the chapter's Markdown output, and then its HTML page, every millisecond until the
+//! comment appears there. The next edit starts only after the watcher's status line that
+//! reports the HTML book up to date. So the Markdown figure covers one debounce interval, one
+//! incremental rebuild and the atomic writes of the Markdown files, and the HTML figure adds
+//! the render of the changed chapters' pages. After the last edit the benchmark waits for the
+//! refresh of the search index and the print page, which runs once the book is quiet, and
+//! prints its time from the status line.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -52,25 +55,40 @@ fn main() {
     let root = work.path().join("book");
     copy_book(&source, &root);
     let (snippet, chapter) = first_included_snippet(&root);
-    let output = work.path().join("out/markdown").join(&chapter);
+    let markdown = work.path().join("out/markdown").join(&chapter);
+    let page = work
+        .path()
+        .join("out/html")
+        .join(chapter.with_extension("html"));
 
     let mut watch = Watch::start(&root, &work.path().join("out"));
     let original = std::fs::read_to_string(&snippet).expect("read the snippet");
-    let mut latencies = Vec::with_capacity(edits);
+    let mut to_markdown = Vec::with_capacity(edits);
+    let mut to_page = Vec::with_capacity(edits);
     let mut rebuilds = Vec::with_capacity(edits);
     for edit in 0..edits {
         let marker = format!("# netsnip watch_latency edit {edit}");
         let started = Instant::now();
         std::fs::write(&snippet, format!("{original}{marker}\n")).expect("write the snippet");
-        wait_for_text(&output, &marker);
-        latencies.push(started.elapsed());
-        rebuilds.push(watch.next_status());
+        wait_for_text(&markdown, &marker);
+        to_markdown.push(started.elapsed());
+        wait_for_text(&page, &marker);
+        to_page.push(started.elapsed());
+        rebuilds.push(watch.next_status(|line| !is_html_status(line)));
+        watch.next_status(is_html_status);
     }
+    let refresh = watch.next_status(|line| is_html_status(line) && line.contains("rendered all"));
     let initial = watch.initial.clone();
     watch.interrupt();
 
-    report(&source, &initial, &latencies);
+    println!("book: {}", source.display());
+    println!("initial build: {initial}");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("machine: {cores} cores");
+    report("snippet edit to updated Markdown", &to_markdown);
+    report("snippet edit to updated HTML page", &to_page);
     report_rebuilds(&rebuilds);
+    println!("refresh of the search index and print page: {refresh}");
 }
 
 /// Copies the book's sources, leaving out a previous build's `book/` folder.
@@ -159,18 +177,20 @@ impl Watch {
             stderr: receiver,
             initial: String::new(),
         };
-        watch.initial = watch.next_status();
+        watch.initial = watch.next_status(|line| !is_html_status(line));
+        watch.next_status(is_html_status);
         watch
     }
 
-    /// Waits for the next status line, which starts with `[HH:MM:SS]`.
-    fn next_status(&mut self) -> String {
+    /// Waits for the next status line that `accept` accepts. Status lines start with
+    /// `[HH:MM:SS]`.
+    fn next_status(&mut self, accept: impl Fn(&str) -> bool) -> String {
         loop {
             let line = self
                 .stderr
                 .recv_timeout(TIMEOUT)
                 .expect("netsnip watch printed no status line");
-            if line.starts_with('[') && line.get(9..10) == Some("]") {
+            if line.starts_with('[') && line.get(9..10) == Some("]") && accept(&line) {
                 return line;
             }
         }
@@ -184,9 +204,15 @@ impl Watch {
     }
 }
 
+/// Whether a status line reports the HTML book, which is rendered after the Markdown output.
+fn is_html_status(line: &str) -> bool {
+    line.get(11..)
+        .is_some_and(|rest| rest.starts_with("HTML book"))
+}
+
 /// Prints the last rebuild's status line and the median of the times that the status lines
-/// give. That time runs from the batch of changes to the end of all writes, the HTML book
-/// included, without the debounce interval before it.
+/// give. That time runs from the batch of changes to the end of the Markdown writes, without
+/// the debounce interval before it.
 fn report_rebuilds(statuses: &[String]) {
     let mut times: Vec<u64> = statuses.iter().filter_map(|s| status_millis(s)).collect();
     times.sort_unstable();
@@ -195,7 +221,8 @@ fn report_rebuilds(statuses: &[String]) {
     }
     if let (Some(median), Some(max)) = (times.get(times.len() / 2), times.last()) {
         println!(
-            "rebuild with all outputs, from the status lines: median {median} ms, max {max} ms"
+            "rebuild with the Markdown output, from the status lines: median {median} ms, max \
+             {max} ms"
         );
     }
 }
@@ -207,17 +234,13 @@ fn status_millis(status: &str) -> Option<u64> {
     rest[start..].parse().ok()
 }
 
-fn report(source: &Path, initial: &str, latencies: &[Duration]) {
+fn report(figure: &str, latencies: &[Duration]) {
     let mut sorted = latencies.to_vec();
     sorted.sort();
     let median = sorted[sorted.len() / 2];
     let max = sorted[sorted.len() - 1];
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("book: {}", source.display());
-    println!("initial build: {initial}");
-    println!("machine: {cores} cores");
     println!(
-        "snippet edit to updated Markdown over {} edits: median {:.1} ms, max {:.1} ms",
+        "{figure} over {} edits: median {:.1} ms, max {:.1} ms",
         latencies.len(),
         median.as_secs_f64() * 1000.0,
         max.as_secs_f64() * 1000.0,

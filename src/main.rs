@@ -74,6 +74,10 @@ enum Command {
         /// Poll for changes instead of using file system events (network mounts, containers, WSL).
         #[arg(long)]
         poll: bool,
+        /// Seconds without changes before the HTML book's search index and print page are
+        /// rebuilt; an edit renders only the changed pages [default: 3].
+        #[arg(long, value_name = "SECONDS")]
+        refresh_delay: Option<u64>,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -174,11 +178,13 @@ fn main() -> ExitCode {
             root,
             out,
             poll,
+            refresh_delay,
             report,
         } => netsnip::watch::run(&WatchOptions {
             root: root.clone(),
             out: out.clone(),
             poll: *poll,
+            refresh_delay: refresh_delay.map(std::time::Duration::from_secs),
             report: report.into(),
         }),
         Command::Mdbook {

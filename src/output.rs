@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::analysis::{Analysis, ExpandedChapter};
 use crate::book::{Book, SUMMARY};
@@ -179,10 +180,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Fills a staging folder with `fill`, then swaps it in for `destination`. On failure the
-/// staging folder is removed and `destination` is left as it was. Staging and set-aside folders
-/// that an earlier run left behind when it was killed are removed first.
-pub fn replace_folder(destination: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+/// Fills a staging folder with `fill`, then swaps it in for `destination`, and returns what
+/// `fill` returned. On failure the staging folder is removed and `destination` is left as it
+/// was. Staging and set-aside folders that an earlier run left behind when it was killed are
+/// removed first.
+pub fn replace_folder<T>(destination: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
     // Only the parent is resolved: a `..` in it would otherwise put the staging folder and the
     // output in different places, and a link at `destination` itself is replaced, not followed.
     let destination = match (destination.parent(), destination.file_name()) {
@@ -200,15 +202,16 @@ pub fn replace_folder(destination: &Path, fill: impl FnOnce(&Path) -> Result<()>
     result
 }
 
-fn stage_and_swap(
+fn stage_and_swap<T>(
     destination: &Path,
     staging: &Path,
-    fill: impl FnOnce(&Path) -> Result<()>,
-) -> Result<()> {
+    fill: impl FnOnce(&Path) -> Result<T>,
+) -> Result<T> {
     fs::create_dir_all(staging).map_err(|e| Error::io("creating", staging, e))?;
-    fill(staging)?;
+    let filled = fill(staging)?;
 
     let previous = sibling(destination, "previous");
+    let swap = SWAP.lock().unwrap_or_else(PoisonError::into_inner);
     let moved_aside = fs::symlink_metadata(destination).is_ok();
     if moved_aside {
         fs::rename(destination, &previous)
@@ -220,8 +223,19 @@ fn stage_and_swap(
         }
         return Err(Error::io("renaming into", destination, error));
     }
+    drop(swap);
     let _ = fs::remove_dir_all(&previous);
-    Ok(())
+    Ok(filled)
+}
+
+/// Held by a folder swap between its two renames, while the destination is missing.
+static SWAP: Mutex<()> = Mutex::new(());
+
+/// Waits for a folder swap that another thread has started and keeps any other from starting,
+/// so that the process can exit without leaving an output folder missing. Watch mode calls it
+/// on Ctrl-C while its HTML thread may be rendering.
+pub fn stop_swaps() {
+    std::mem::forget(SWAP.lock().unwrap_or_else(PoisonError::into_inner));
 }
 
 /// A hidden name beside `path`, unique to this process.
@@ -254,6 +268,7 @@ fn remove_stale_siblings(destination: &Path) {
     let prefixes = [
         sibling_prefix(destination, "staging"),
         sibling_prefix(destination, "previous"),
+        sibling_prefix(destination, "pages"),
     ];
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -289,73 +304,6 @@ fn process_may_be_running(pid: u32, folder: &Path) -> bool {
 }
 
 #[cfg(feature = "html")]
-pub use html::write_html;
-
+pub mod html;
 #[cfg(feature = "html")]
-mod html {
-    use std::collections::HashMap;
-    use std::path::{Path, PathBuf};
-
-    use mdbook_driver::MDBook;
-    use mdbook_driver::book::Book as MdBook;
-    use mdbook_driver::config::Config as MdConfig;
-    use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-
-    use super::{HTML_FOLDER, replace_folder};
-    use crate::analysis::Analysis;
-    use crate::book::Book;
-    use crate::error::{Error, Result};
-
-    /// An in-process preprocessor that hands mdBook the chapters netsnip already expanded.
-    struct Expanded {
-        chapters: HashMap<PathBuf, String>,
-    }
-
-    impl Preprocessor for Expanded {
-        fn name(&self) -> &str {
-            "netsnip"
-        }
-
-        fn run(
-            &self,
-            _context: &PreprocessorContext,
-            mut book: MdBook,
-        ) -> mdbook_preprocessor::errors::Result<MdBook> {
-            book.for_each_chapter_mut(|chapter| {
-                if let Some(text) = chapter
-                    .source_path
-                    .as_ref()
-                    .and_then(|p| self.chapters.get(p))
-                {
-                    chapter.content.clone_from(text);
-                }
-            });
-            Ok(book)
-        }
-    }
-
-    /// Renders the HTML book into `out/html/` with mdBook's own renderer.
-    pub fn write_html(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
-        let render_error =
-            |error: mdbook_driver::errors::Error| Error::Render(format!("{error:#}"));
-        let chapters = analysis
-            .chapters
-            .iter()
-            .map(|c| (c.chapter.relative.clone(), c.expansion.text.clone()))
-            .collect();
-
-        let destination = out.join(HTML_FOLDER);
-        replace_folder(&destination, |staging| {
-            let mut config = match &book.config.book_toml {
-                Some(path) => MdConfig::from_disk(path).map_err(render_error)?,
-                None => MdConfig::default(),
-            };
-            config.build.build_dir = staging.to_path_buf();
-            config.book.src = book.config.src.clone();
-            let mut mdbook =
-                MDBook::load_with_config(&book.config.root, config).map_err(render_error)?;
-            mdbook.with_preprocessor(Expanded { chapters });
-            mdbook.build().map_err(render_error)
-        })
-    }
-}
+pub use html::write_html;

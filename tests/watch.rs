@@ -2,10 +2,12 @@
 //!
 //! Each test copies the fixture book in `tests/watch/book` to a temporary folder, starts the
 //! watcher on it, edits files the way editors save them, and waits for the status line that
-//! reports the rebuild before it asserts on the outputs. Waits are bounded, so a rebuild that
-//! never comes fails the test with everything the watcher printed, instead of hanging it.
+//! reports the rebuild (or, for the HTML book, the render) before it asserts on the outputs.
+//! Waits are bounded, so a rebuild that never comes fails the test with everything the
+//! watcher printed, instead of hanging it.
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -33,10 +35,27 @@ struct Watch {
 }
 
 impl Watch {
-    /// Copies the fixture, starts the watcher with `args` and waits for the initial build.
+    /// Copies the fixture, starts the watcher with `args` and waits for the initial build,
+    /// its HTML book included.
     fn start(args: &[&str]) -> (Self, String) {
+        Self::start_with(args, |_| {})
+    }
+
+    /// Like [`Watch::start`], with `edit` applied to the copy of the fixture first.
+    fn start_with(args: &[&str], edit: impl FnOnce(&Path)) -> (Self, String) {
         let book = tempfile::tempdir().expect("create a temporary folder");
         copy_folder(&fixture(), book.path());
+        edit(book.path());
+        let mut watch = Self::spawn(book, args);
+        let initial = watch.next_status("the initial build");
+        if initial.contains(" 0 errors") {
+            watch.next_html("the initial HTML book");
+        }
+        (watch, initial)
+    }
+
+    /// Starts the watcher with `args` on the book in `book` without waiting for anything.
+    fn spawn(book: TempDir, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_netsnip"))
             .arg("watch")
             .arg("--root")
@@ -63,14 +82,12 @@ impl Watch {
             }
         });
 
-        let mut watch = Watch {
+        Watch {
             book,
             child,
             stderr: receiver,
             log: Vec::new(),
-        };
-        let initial = watch.next_status("the initial build");
-        (watch, initial)
+        }
     }
 
     fn path(&self, relative: &str) -> PathBuf {
@@ -89,15 +106,45 @@ impl Watch {
         std::fs::read_to_string(path).unwrap_or_default()
     }
 
-    /// Waits for the next status line and returns it.
+    /// Returns the path of a page of the HTML output.
+    fn page(&self, page: &str) -> PathBuf {
+        self.path("book/html").join(page)
+    }
+
+    /// Returns an HTML page of the output, or an empty string when it does not exist.
+    fn html(&self, page: &str) -> String {
+        std::fs::read_to_string(self.page(page)).unwrap_or_default()
+    }
+
+    /// Waits for the next status line of a rebuild and returns it.
     fn next_status(&mut self, expected: &str) -> String {
+        self.next_line(expected, |line| is_status(line) && !is_html_status(line))
+    }
+
+    /// Waits for the next status line of an HTML render and returns it.
+    fn next_html(&mut self, expected: &str) -> String {
+        self.next_line(expected, is_html_status)
+    }
+
+    /// Waits for HTML status lines until `done` accepts one.
+    fn wait_for_html(&mut self, expected: &str, done: impl Fn(&Watch, &str) -> bool) -> String {
+        loop {
+            let status = self.next_html(expected);
+            if done(self, &status) {
+                return status;
+            }
+        }
+    }
+
+    /// Waits for the next line on stderr that `accept` accepts and returns it.
+    fn next_line(&mut self, expected: &str, accept: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             match self.stderr.recv_timeout(remaining) {
                 Ok(line) => {
                     self.log.push(line.clone());
-                    if is_status(&line) {
+                    if accept(&line) {
                         return line;
                     }
                 }
@@ -134,7 +181,7 @@ impl Watch {
         let start = self
             .log
             .iter()
-            .rposition(|line| is_status(line))
+            .rposition(|line| is_status(line) && !is_html_status(line))
             .map_or(0, |i| i + 1);
         self.log[start..].join("\n")
     }
@@ -181,6 +228,11 @@ fn is_status(line: &str) -> bool {
         && bytes[0] == b'['
         && bytes[9] == b']'
         && bytes[1..9].iter().all(|&b| b.is_ascii_digit() || b == b':')
+}
+
+/// Status lines of the HTML thread read `[HH:MM:SS] HTML book ...`.
+fn is_html_status(line: &str) -> bool {
+    is_status(line) && line[11..].starts_with("HTML book")
 }
 
 fn fixture() -> PathBuf {
@@ -251,8 +303,9 @@ fn snippet_edit_rebuilds_only_includers() {
         intro_before, intro_after,
         "intro.md does not include the snippet"
     );
-    let html = std::fs::read_to_string(watch.path("book/html/networks.html")).unwrap();
-    assert!(html.contains("9100"), "the HTML book is rebuilt too");
+    watch.wait_for_html("the HTML page after the edit", |w, _| {
+        w.html("networks.html").contains("9100")
+    });
     assert_eq!(watch.interrupt(), 0);
 }
 
@@ -431,7 +484,9 @@ fn new_chapter_in_summary_is_built_and_watched() {
         status.contains("rebuilt 3 of 3 chapters, 0 errors"),
         "{status}"
     );
-    assert!(watch.path("book/html/routes.html").is_file());
+    watch.wait_for_html("the HTML book with the new chapter", |w, _| {
+        w.page("routes.html").is_file()
+    });
 
     watch.write(
         "snippets/management.yaml",
@@ -560,4 +615,211 @@ fn incremental_findings_match_whole_book_pass() {
         );
         assert_eq!(whole.snippets.len(), cached.len(), "{}", root.display());
     }
+}
+
+/// A SUMMARY.md with a prefix chapter, nesting, a draft, a separator and a part title, so
+/// that section numbers and the previous and next links of a page skip what mdBook skips.
+const STRUCTURED_SUMMARY: &str = "# Summary
+
+[Preface](preface.md)
+
+- [Introduction](intro.md)
+- [Networks](networks.md)
+  - [Routes](routes.md)
+- [Later]()
+
+---
+
+# Reference
+
+- [Appendix](appendix.md)
+";
+
+/// Adds the chapters of [`STRUCTURED_SUMMARY`] to a copy of the fixture. `management.yaml` is
+/// included by `networks.md` and `appendix.md` only.
+fn add_structured_chapters(root: &Path) {
+    let docs = root.join("docs");
+    std::fs::write(docs.join("SUMMARY.md"), STRUCTURED_SUMMARY).unwrap();
+    std::fs::write(docs.join("preface.md"), "# Preface\n\nRead this first.\n").unwrap();
+    std::fs::write(docs.join("routes.md"), "# Routes\n\nNo snippets here.\n").unwrap();
+    std::fs::write(
+        docs.join("appendix.md"),
+        "# Appendix\n\n```\n!!!include(management.yaml)!!!\n```\n",
+    )
+    .unwrap();
+}
+
+/// The identity of a file: its inode and modification time.
+fn identity(path: &Path) -> (u64, i64, i64) {
+    let metadata = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (metadata.ino(), metadata.mtime(), metadata.mtime_nsec())
+}
+
+/// Replaces the hash in the name of the search index, which a page names and which only a
+/// full render brings up to date.
+fn without_search_index_hash(page: &str) -> String {
+    let pattern = regex::Regex::new(r"searchindex-[0-9a-f]{8}\.js").unwrap();
+    pattern
+        .replace_all(page, "searchindex-HASH.js")
+        .into_owned()
+}
+
+#[test]
+fn snippet_edit_renders_only_includer_pages() {
+    let (mut watch, _) = Watch::start_with(&["--refresh-delay", "600"], add_structured_chapters);
+    let unchanged = [
+        "preface.html",
+        "intro.html",
+        "routes.html",
+        "index.html",
+        "print.html",
+    ];
+    let before: Vec<_> = unchanged
+        .iter()
+        .map(|page| identity(&watch.page(page)))
+        .collect();
+
+    watch.write(
+        "snippets/management.yaml",
+        &SETTINGS_9100.replace("storage", "edited"),
+    );
+    watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("appendix.md").contains("edited-network")
+    });
+    let status = watch.wait_for_html("the pages after the edit", |w, _| {
+        w.html("appendix.html").contains("edited-network")
+            && w.html("networks.html").contains("edited-network")
+    });
+
+    assert!(status.contains("rendered 2 of 5 pages"), "{status}");
+    for (page, before) in unchanged.iter().zip(before) {
+        assert_eq!(identity(&watch.page(page)), before, "{page} was rewritten");
+    }
+    assert!(
+        !watch.html("print.html").contains("edited-network"),
+        "the print page waits for the refresh"
+    );
+
+    // A full build of the same sources writes the same pages, up to the search index's name.
+    let full = tempfile::tempdir().unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_netsnip"))
+        .args(["build", "--root"])
+        .arg(watch.book.path())
+        .arg("--out")
+        .arg(full.path())
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{build:?}");
+    for page in ["networks.html", "appendix.html"] {
+        let built = std::fs::read_to_string(full.path().join("html").join(page)).unwrap();
+        assert_eq!(
+            without_search_index_hash(&watch.html(page)),
+            without_search_index_hash(&built),
+            "{page}"
+        );
+    }
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn summary_change_renders_whole_book() {
+    let (mut watch, _) = Watch::start(&["--refresh-delay", "600"]);
+    let intro = identity(&watch.page("intro.html"));
+
+    let summary = std::fs::read_to_string(watch.path("docs/SUMMARY.md")).unwrap();
+    watch.write(
+        "docs/SUMMARY.md",
+        &summary.replace("[Networks]", "[Secondary networks]"),
+    );
+    watch.wait_until("the rebuild after the edit", |_, s| {
+        s.contains("docs/SUMMARY.md changed") && s.contains(" 0 errors")
+    });
+    let status = watch.wait_for_html("the full render", |w, _| {
+        w.html("toc.html").contains("Secondary networks")
+    });
+
+    assert!(status.contains("rendered all 2 pages"), "{status}");
+    assert_ne!(identity(&watch.page("intro.html")), intro);
+    assert!(watch.html("networks.html").contains("Secondary networks"));
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn quiet_book_refreshes_search_index() {
+    let (mut watch, _) = Watch::start(&["--refresh-delay", "1"]);
+
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    watch.wait_for_html("the page render", |w, s| {
+        s.contains("rendered 1 of 2 pages") && w.html("networks.html").contains("9100")
+    });
+    let status = watch.wait_for_html("the refresh", |w, _| w.html("print.html").contains("9100"));
+
+    assert!(
+        status.contains("the search index and the print page"),
+        "{status}"
+    );
+    assert_eq!(watch.interrupt(), 0);
+}
+
+/// Writes a book of `chapters` chapters with long prose and a snippet each, large enough for
+/// mdBook to take seconds over it in a debug build. Only the first chapter includes
+/// `first.yaml`.
+fn write_large_book(root: &Path, chapters: usize) {
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::create_dir_all(root.join("snippets")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Large\"\nsrc = \"docs\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("snippets/first.yaml"), SETTINGS_9100).unwrap();
+    std::fs::write(root.join("snippets/shared.yaml"), SETTINGS_9100).unwrap();
+
+    let paragraph = "The storage network carries replication traffic between the nodes of \
+                     the cluster, so its MTU must match on every interface along the path. "
+        .repeat(8);
+    let mut summary = String::from("# Summary\n\n");
+    for index in 0..chapters {
+        let name = format!("chapter-{index:04}.md");
+        summary.push_str(&format!("- [Chapter {index}]({name})\n"));
+        let snippet = if index == 0 {
+            "first.yaml"
+        } else {
+            "shared.yaml"
+        };
+        let mut text = format!("# Chapter {index}\n\n```\n!!!include({snippet})!!!\n```\n");
+        for section in 0..20 {
+            text.push_str(&format!("\n## Section {section}\n\n{paragraph}\n"));
+        }
+        std::fs::write(root.join("docs").join(name), text).unwrap();
+    }
+    std::fs::write(root.join("docs/SUMMARY.md"), summary).unwrap();
+}
+
+#[test]
+fn edit_during_html_render_gets_markdown() {
+    let book = tempfile::tempdir().unwrap();
+    write_large_book(book.path(), 300);
+    let mut watch = Watch::spawn(book, &["--refresh-delay", "600"]);
+    let initial = watch.next_status("the initial build");
+    assert!(initial.contains("rendering the HTML book"), "{initial}");
+
+    // The initial render of 300 pages takes seconds, the rebuild of one chapter milliseconds.
+    watch.write(
+        "snippets/first.yaml",
+        &SETTINGS_9100.replace("storage", "edited"),
+    );
+    watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("chapter-0000.md").contains("edited-network")
+    });
+    assert!(
+        !watch.log.iter().any(|line| is_html_status(line)),
+        "the Markdown output waited for the HTML render:\n{}",
+        watch.log.join("\n")
+    );
+
+    watch.wait_for_html("the page after the initial render", |w, _| {
+        w.html("chapter-0000.html").contains("edited-network")
+    });
+    assert_eq!(watch.interrupt(), 0);
 }

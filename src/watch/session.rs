@@ -10,20 +10,25 @@
 //! `SUMMARY.md`, a source folder itself) reloads the whole book.
 //!
 //! Outputs are written only by a build without errors, and every write is atomic, so the
-//! outputs of the last good build stay readable until the next good build replaces them.
+//! outputs of the last good build stay readable until the next good build replaces them. The
+//! Markdown output is written before the status line. The HTML book is rendered afterwards on
+//! another thread ([`super::html`]), and its status line follows when it is done.
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::WatchOptions;
 use super::graph::IncludeGraph;
-use super::status::{Findings, Outputs, Status, describe_changes};
+#[cfg(feature = "html")]
+use super::html::{HtmlOutput, Rendered};
+use super::status::{Findings, HtmlQueued, Outputs, Status, describe_changes};
 use super::watcher::WatchList;
+use super::{Message, WatchOptions};
 use crate::analysis::{self, Analysis};
 use crate::book::{Book, SUMMARY};
 use crate::commands::{self, DEFAULT_OUT, ReportOptions};
@@ -76,14 +81,19 @@ pub struct Session {
     /// The error of the last reload. While it is set, nothing is written and every change
     /// retries the reload.
     load_error: Option<Error>,
+    /// The theme folder of the HTML book; a change there needs a full HTML render.
+    theme: Option<PathBuf>,
+    #[cfg(feature = "html")]
+    html: HtmlOutput,
     findings: Findings,
     clean: bool,
 }
 
 impl Session {
     /// Loads the book without building it. Fails when the book cannot be loaded at all,
-    /// because then there is nothing to watch.
-    pub fn load(options: &WatchOptions) -> Result<Self> {
+    /// because then there is nothing to watch. The HTML book is rendered on a thread that
+    /// sends its results to `sender`.
+    pub fn load(options: &WatchOptions, sender: Sender<Message>) -> Result<Self> {
         let book = commands::load_book(options.root.as_deref())?;
         let root = book.config.root.clone();
         let out = options
@@ -92,11 +102,18 @@ impl Session {
             .unwrap_or_else(|| root.join(DEFAULT_OUT));
         let out = output::absolute(&out);
         output::check_output_folder(&book, &out)?;
+        #[cfg(feature = "html")]
+        let html = HtmlOutput::start(out.clone(), sender, options.refresh_delay())?;
+        #[cfg(not(feature = "html"))]
+        drop(sender);
 
         Ok(Session {
             root,
             out,
             report: options.report,
+            theme: theme_folder(&book),
+            #[cfg(feature = "html")]
+            html,
             book,
             analysis: Analysis::default(),
             graph: IncludeGraph::default(),
@@ -139,8 +156,13 @@ impl Session {
         } else {
             describe_changes(&self.root, &paths)
         };
+        let html_files = paths.iter().any(|path| self.is_html_file(path));
+        if html_files {
+            self.request_full_html();
+        }
         let rebuilt = match self.plan(&paths, changes.rescan) {
-            Plan::Chapters(chapters) if chapters.is_empty() => return None,
+            Plan::Chapters(chapters) if chapters.is_empty() && !html_files => return None,
+            Plan::Chapters(chapters) if chapters.is_empty() => 0,
             Plan::Chapters(chapters) => self
                 .rebuild_chapters(&paths, &chapters)
                 .unwrap_or_else(|| self.reload()),
@@ -167,6 +189,24 @@ impl Session {
                 .any(|folder| path.starts_with(folder))
             || path == self.root.join("book.toml")
             || self.graph.knows(path)
+            || self
+                .theme
+                .as_ref()
+                .is_some_and(|theme| path.starts_with(theme))
+    }
+
+    /// Whether a change to `path` changes the HTML book without changing a chapter. Such a
+    /// file is in the theme folder, or it is one that mdBook copies from the source folder into
+    /// the HTML book (anything but Markdown) and that no chapter includes.
+    fn is_html_file(&self, path: &Path) -> bool {
+        let in_theme = self
+            .theme
+            .as_ref()
+            .is_some_and(|theme| path.starts_with(theme));
+        let copied = path.starts_with(&self.book.config.src)
+            && !is_markdown(path)
+            && !self.graph.knows(path);
+        in_theme || copied
     }
 
     fn plan(&self, paths: &[PathBuf], rescan: bool) -> Plan {
@@ -263,6 +303,7 @@ impl Session {
     }
 
     fn rebuild_all(&mut self, book: Book) {
+        self.theme = theme_folder(&book);
         self.book = book;
         self.rebuild_loaded();
     }
@@ -312,7 +353,7 @@ impl Session {
             return;
         }
 
-        let (outputs, write_error) = if self.analysis.has_errors() {
+        let (outputs, write_error) = if !self.can_write() {
             (Outputs::Kept, None)
         } else {
             match self.write_outputs() {
@@ -355,9 +396,17 @@ impl Session {
         }
     }
 
-    /// Writes the Markdown of the stale chapters, or of all chapters after a reload, and the
-    /// HTML book when any Markdown changed.
+    /// Whether the outputs may be written: the book loaded and has no errors.
+    fn can_write(&self) -> bool {
+        self.load_error.is_none() && !self.analysis.has_errors()
+    }
+
+    /// Writes the Markdown of the stale chapters, or of all chapters after a reload, and
+    /// queues the HTML render that brings the HTML book up to date.
     fn write_outputs(&mut self) -> Result<Outputs> {
+        if self.stale_all {
+            self.request_full_html();
+        }
         let markdown = if self.stale_all {
             output::write_markdown(&self.book, &self.analysis, &self.out)?;
             self.analysis.chapters.len()
@@ -369,27 +418,81 @@ impl Session {
             output::update_markdown(&self.out, chapters)?;
             self.stale.len()
         };
-        if markdown == 0 && !self.stale_all {
-            return Ok(Outputs::Unchanged);
-        }
-
-        // NOTE: the HTML book is rendered on the main thread, so an edit made while mdBook
-        // renders waits for it. BENCHMARKS.md gives the time for a book of 1000 chapters.
-        let html = self.book.summary.is_some();
-        if html {
-            write_html(&self.book, &self.analysis, &self.out)?;
-        }
+        let html = self.queue_html();
+        let written = markdown > 0 || self.stale_all || html.is_some();
         self.stale.clear();
         self.stale_all = false;
+        if !written {
+            return Ok(Outputs::Unchanged);
+        }
         Ok(Outputs::Written { markdown, html })
     }
 
-    /// The folders to watch: the source folder and the include path with their subfolders,
-    /// the root for `book.toml`, and the folder of each included file outside them.
+    #[cfg(feature = "html")]
+    fn queue_html(&mut self) -> Option<HtmlQueued> {
+        self.html
+            .queue(&self.book, &self.analysis.chapters, &self.stale)
+    }
+
+    #[cfg(not(feature = "html"))]
+    fn queue_html(&mut self) -> Option<HtmlQueued> {
+        None
+    }
+
+    #[cfg(feature = "html")]
+    fn request_full_html(&mut self) {
+        self.html.request_full();
+    }
+
+    #[cfg(not(feature = "html"))]
+    fn request_full_html(&mut self) {}
+
+    /// When to refresh the HTML book's search index and print page, if they are behind.
+    #[cfg(feature = "html")]
+    pub fn html_refresh_due(&self) -> Option<Instant> {
+        self.html.refresh_due()
+    }
+
+    /// When to refresh the HTML book's search index and print page, if they are behind.
+    #[cfg(not(feature = "html"))]
+    pub fn html_refresh_due(&self) -> Option<Instant> {
+        None
+    }
+
+    /// Queues the full render that refreshes the HTML book's search index and print page. A
+    /// book with errors gets it with its next good build.
+    pub fn refresh_html(&mut self) {
+        self.request_full_html();
+        if self.can_write() {
+            self.queue_html();
+        }
+    }
+
+    /// Prints the status line of a finished HTML render, or queues the full render that the
+    /// HTML thread needs.
+    #[cfg(feature = "html")]
+    pub fn html_rendered(&mut self, rendered: &Rendered) {
+        match self.html.rendered(rendered) {
+            Some(line) => {
+                let mut stderr = std::io::stderr().lock();
+                let _ = writeln!(stderr, "{line}");
+                let _ = stderr.flush();
+            }
+            None if self.can_write() => {
+                self.queue_html();
+            }
+            None => {}
+        }
+    }
+
+    /// The folders to watch: the source folder, the include path and the HTML theme folder
+    /// with their subfolders, the root for `book.toml`, and the folder of each included file
+    /// outside them.
     pub fn watch_list(&self) -> WatchList {
         let config = &self.book.config;
         let mut recursive: Vec<&PathBuf> = vec![&config.src];
         recursive.extend(config.include_path.iter().filter(|folder| folder.is_dir()));
+        recursive.extend(self.theme.iter().filter(|folder| folder.is_dir()));
 
         let covered = |path: &Path| recursive.iter().any(|folder| path.starts_with(folder));
         let mut list: WatchList = recursive
@@ -410,13 +513,14 @@ impl Session {
         list
     }
 
-    /// Exit code 0 when the last build was clean, 1 otherwise.
+    /// Exit code 0 when the last build was clean and its HTML render, if one finished, did
+    /// not fail; 1 otherwise.
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(if self.clean {
-            EXIT_CLEAN
-        } else {
-            EXIT_FINDINGS
-        })
+        #[cfg(feature = "html")]
+        let clean = self.clean && !self.html.failed();
+        #[cfg(not(feature = "html"))]
+        let clean = self.clean;
+        ExitCode::from(if clean { EXIT_CLEAN } else { EXIT_FINDINGS })
     }
 }
 
@@ -437,11 +541,12 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 #[cfg(feature = "html")]
-fn write_html(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
-    output::write_html(book, analysis, out)
+fn theme_folder(book: &Book) -> Option<PathBuf> {
+    book.summary.as_ref()?;
+    output::html::HtmlSource::of(book).theme_folder()
 }
 
 #[cfg(not(feature = "html"))]
-fn write_html(_book: &Book, _analysis: &Analysis, _out: &Path) -> Result<()> {
-    Ok(())
+fn theme_folder(_book: &Book) -> Option<PathBuf> {
+    None
 }

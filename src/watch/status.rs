@@ -11,11 +11,24 @@ use crate::files::display_path;
 /// How many changed paths the status line names before it summarizes the rest.
 const NAMED_CHANGES: usize = 3;
 
+/// The HTML render that a rebuild queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "html"), allow(dead_code))]
+pub enum HtmlQueued {
+    /// The whole book.
+    Book,
+    /// The pages of this many chapters.
+    Pages(usize),
+}
+
 /// The effect of a rebuild on the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outputs {
-    /// Wrote this many Markdown files, and the HTML book when `html` is set.
-    Written { markdown: usize, html: bool },
+    /// Wrote this many Markdown files, and queued an HTML render when `html` is set.
+    Written {
+        markdown: usize,
+        html: Option<HtmlQueued>,
+    },
     /// Nothing to write: the expanded text of every rebuilt chapter is unchanged.
     Unchanged,
     /// The build failed, so the outputs of the last good build stay in place.
@@ -39,13 +52,13 @@ pub struct Status {
     pub fixed: usize,
     /// The effect on the outputs.
     pub outputs: Outputs,
-    /// Wall-clock time from receiving the events to the end of the writes.
+    /// Wall-clock time from receiving the events to the end of the Markdown writes.
     pub elapsed: Duration,
 }
 
 impl Status {
     /// Formats the line, e.g. `[14:03:07] snippets/bond.yaml changed: rebuilt 1 of 2 chapters,
-    /// 0 errors, 0 warnings (1 fixed), wrote 1 Markdown file and the HTML book, 41 ms`.
+    /// 0 errors, 0 warnings (1 fixed), wrote 1 Markdown file, rendering 1 HTML page, 41 ms`.
     pub fn line(&self) -> String {
         let mut line = format!(
             "[{}] {}: rebuilt {} of {} {}, {}, {}",
@@ -71,10 +84,12 @@ fn describe_outputs(outputs: &Outputs) -> String {
     match outputs {
         Outputs::Written { markdown, html } => {
             let files = count(*markdown, "Markdown file");
-            if *html {
-                format!("wrote {files} and the HTML book")
-            } else {
-                format!("wrote {files}")
+            match html {
+                Some(HtmlQueued::Book) => format!("wrote {files}, rendering the HTML book"),
+                Some(HtmlQueued::Pages(pages)) => {
+                    format!("wrote {files}, rendering {}", count(*pages, "HTML page"))
+                }
+                None => format!("wrote {files}"),
             }
         }
         Outputs::Unchanged => "outputs unchanged".to_string(),
@@ -83,7 +98,7 @@ fn describe_outputs(outputs: &Outputs) -> String {
 }
 
 /// Formats the local time as `HH:MM:SS`, in UTC when the system time zone is unknown.
-fn time_of_day() -> String {
+pub(super) fn time_of_day() -> String {
     jiff::Zoned::now().strftime("%H:%M:%S").to_string()
 }
 
