@@ -5,7 +5,7 @@
 //! `SUMMARY.md`, the configured preprocessors). It puts each chapter's expansion in place of
 //! its text at the position of the `netsnip` preprocessor, renders into a staging folder and
 //! swaps that in for `OUT/html/`. Only the HTML renderer runs, whatever other `[output]` tables
-//! `book.toml` has, so `OUT/html/` always holds the HTML book itself.
+//! `book.toml` has, so `OUT/html/` always contains the HTML book itself.
 //!
 //! A page render ([`render_pages`]) refreshes the pages of a few chapters after an edit.
 //! mdBook renders whatever book it is given, so it gets a reduced one: the changed chapters and,
