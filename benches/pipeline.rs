@@ -24,7 +24,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use netsnip::analysis::{self, ExpandedChapter};
 use netsnip::book::Book;
-use netsnip::expand::Expander;
+use netsnip::expand::{Expander, Mode};
 use netsnip::snippet::{self, Snippet};
 use netsnip::source::SourceFile;
 use netsnip::{consistency, directive};
@@ -123,6 +123,10 @@ fn bench_analysis(c: &mut Criterion, book: &Book, expanded_bytes: usize) {
     let mut group = c.benchmark_group("analysis");
     group.throughput(Throughput::Bytes(expanded_bytes as u64));
     group.bench_function("analyze", |b| b.iter(|| analysis::analyze(book)));
+    // What `check` runs: the same findings without building the expanded text.
+    group.bench_function("findings_only", |b| {
+        b.iter(|| analysis::analyze_with(book, Mode::FindingsOnly))
+    });
     group.finish();
 }
 

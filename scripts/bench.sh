@@ -43,7 +43,9 @@ peak_memory() {
     awk '{ printf "%.1f", $1 / 1024 }' "$RESULTS/time.txt"
 }
 
-# Times every command of the comparison on book C=$1, then records peak memory.
+# Times every command of the comparison on book C=$1, then records peak memory. `sync` before
+# each run writes back what earlier runs wrote (up to 467 MB for C=10000), so that a run is
+# not slowed down by the page cache flushing another's output.
 compare() {
     local book=$BOOKS/c$1 out=$RESULTS/c$1
     local -a names=(
@@ -66,7 +68,7 @@ compare() {
     for i in "${!names[@]}"; do
         arguments+=(-n "${names[$i]}" "${commands[$i]}")
     done
-    hyperfine --warmup 1 --runs "$RUNS" -N --style basic \
+    hyperfine --warmup 1 --runs "$RUNS" -N --style basic --prepare sync \
         --export-json "$out.json" --export-markdown "$out.md" "${arguments[@]}"
 
     echo "peak memory, C=$1 (MB):"
@@ -78,7 +80,7 @@ compare() {
 
 # Times `netsnip check` and `netsnip build --no-html` on both sizes in one run, for scaling.
 scale() {
-    hyperfine --warmup 1 --runs "$RUNS" -N --style basic \
+    hyperfine --warmup 1 --runs "$RUNS" -N --style basic --prepare sync \
         --export-json "$RESULTS/scaling.json" --export-markdown "$RESULTS/scaling.md" \
         -n "check C=1000" "$NETSNIP check --root $BOOKS/c1000/netsnip" \
         -n "check C=10000" "$NETSNIP check --root $BOOKS/c10000/netsnip" \
