@@ -35,6 +35,7 @@ use crate::commands::{self, DEFAULT_OUT, ReportOptions};
 use crate::consistency::ChapterCache;
 use crate::diagnostic::MessageFormat;
 use crate::error::{Error, Result};
+use crate::markdown;
 use crate::output;
 use crate::report::{EXIT_CLEAN, EXIT_FINDINGS, Reporter};
 
@@ -204,7 +205,7 @@ impl Session {
             .as_ref()
             .is_some_and(|theme| path.starts_with(theme));
         let copied = path.starts_with(&self.book.config.src)
-            && !is_markdown(path)
+            && !markdown::is_markdown(path)
             && !self.graph.knows(path);
         in_theme || copied
     }
@@ -241,7 +242,7 @@ impl Session {
 
         // A new guide in a plain folder is a new chapter. In a book whose SUMMARY.md names a
         // missing chapter, the new file may be that chapter.
-        let new_markdown = is_markdown(path) && !self.graph.knows(path);
+        let new_markdown = markdown::is_markdown(path) && !self.graph.knows(path);
         let plain = self.book.summary.is_none() && path.parent() == Some(&config.src);
         new_markdown && (plain || !self.book.diagnostics.is_empty())
     }
@@ -533,11 +534,6 @@ fn print_status(status: &Status, format: MessageFormat) {
     }
     let _ = writeln!(stderr, "{}", status.line());
     let _ = stderr.flush();
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 #[cfg(feature = "html")]
