@@ -690,3 +690,24 @@ fn nested_error_names_including_chapter() {
         "{errors}"
     );
 }
+
+#[test]
+fn indentation_counts_toward_size_limit() {
+    // 600 KB of short lines behind 1,000 spaces of indentation would insert 300 MB.
+    let lines = "a\n".repeat(300_000);
+    let chapter = format!(
+        "# Indented\n\n{}!!!include(lines.txt)!!!\n",
+        " ".repeat(1000)
+    );
+    let folder = folder_with(&[
+        ("chapter.md", chapter.as_bytes()),
+        ("lines.txt", lines.as_bytes()),
+    ]);
+
+    let output = render(folder.path(), "chapter.md");
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("error[include-too-large]"), "{errors}");
+    assert!(errors.contains("--> chapter.md:3:1001"), "{errors}");
+    assert!(output.stdout.is_empty());
+}

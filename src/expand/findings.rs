@@ -163,9 +163,9 @@ pub(super) fn too_large(file: &Arc<SourceFile>, directive: &Directive) -> Diagno
     )
     .label(file, directive.span.clone(), "the limit is passed here")
     .help(
-        "the files the chapter includes add up to more than the limit, each counted once per \
-         directive that includes it, nested directives included; split the chapter, or \
-         include fewer or smaller files",
+        "the files the chapter includes, each counted once per directive that includes it and \
+         with the indentation each of their lines gets, add up to more than the limit; split \
+         the chapter, include fewer or smaller files, or indent the directives less",
     )
 }
 

@@ -25,6 +25,9 @@ pub(super) struct Target {
     pub(super) file: Arc<SourceFile>,
     /// Whether it is Markdown, whose own directives are expanded in turn.
     pub(super) is_markdown: bool,
+    /// The line breaks in its text, each of which gets the directive's indentation when the
+    /// text is inserted.
+    pub(super) line_breaks: usize,
 }
 
 /// Why a directive path led to no file.
@@ -86,6 +89,7 @@ fn locate(
     let file = files.load(&path).map_err(Failure::Load)?;
     Ok(Target {
         is_markdown: markdown::is_markdown(file.path()),
+        line_breaks: memchr::memchr_iter(b'\n', file.text().as_bytes()).count(),
         file,
     })
 }

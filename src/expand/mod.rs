@@ -29,11 +29,13 @@ pub use resolve::{ResolveError, Resolver};
 /// How deep included Markdown files may nest.
 pub const MAX_DEPTH: usize = 16;
 
-/// The most bytes of included files that expanding one chapter may insert, each file counted
-/// once per directive that includes it, nested directives included. Far above any real
-/// guide, it stops a file that is included many times over at each of several levels from
-/// exhausting memory. It counts file sizes rather than the text produced, so that `check`,
-/// which produces none, stops where `build` does.
+/// The most bytes that expanding one chapter may insert: each included file once per directive
+/// that includes it, nested directives included, plus the indentation that every line break of
+/// it gets, the prefixes of all the directives that lead to it together. Far above any real
+/// guide, it stops a file that is included many times over at each of several levels, or
+/// indented by thousands of spaces, from exhausting memory. It is computed from the files
+/// rather than from the text produced, so that `check`, which produces none, stops where
+/// `build` does.
 pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// One directive that resolved to a file.
@@ -88,6 +90,9 @@ struct Frame<'a> {
     file: &'a Arc<SourceFile>,
     /// The folder of `file`, where its directive paths start.
     folder: &'a Path,
+    /// The bytes of indentation that each line of `file` gets in the chapter: the continuation
+    /// prefixes of the directives that lead to it, added up.
+    indent: usize,
     /// Every file from the chapter to `file`, both included.
     chain: &'a [Arc<SourceFile>],
     /// For each file of `chain` but the last, the offset of the directive that includes the
@@ -99,7 +104,7 @@ struct Frame<'a> {
 #[derive(Default)]
 struct Run {
     expansion: Expansion,
-    /// Bytes of included files so far, as [`MAX_EXPANDED_BYTES`] counts them.
+    /// Bytes inserted so far, as [`MAX_EXPANDED_BYTES`] counts them.
     included: usize,
     /// Whether [`MAX_EXPANDED_BYTES`] was passed; every later directive then fails silently.
     over_limit: bool,
@@ -129,6 +134,7 @@ impl<'a> Expander<'a> {
         let frame = Frame {
             file: chapter,
             folder: folder_of(chapter),
+            indent: 0,
             chain: &chain,
             via: &[],
         };
@@ -177,6 +183,7 @@ impl<'a> Expander<'a> {
         let Target {
             file: target,
             is_markdown,
+            line_breaks,
         } = match self.locate(frame, directive) {
             Ok(target) => target,
             Err(diagnostic) => {
@@ -190,19 +197,24 @@ impl<'a> Expander<'a> {
             target: Arc::clone(&target),
         });
 
-        if !self.within_limit(frame, directive, target.text().len(), run) {
+        let indent = frame.indent
+            + splice::continuation_prefix(frame.file.text(), directive.span.start).len();
+        let bytes = line_breaks
+            .saturating_mul(indent)
+            .saturating_add(target.text().len());
+        if !self.within_limit(frame, directive, bytes, run) {
             return None;
         }
 
         let expanded = if is_markdown {
-            Some(self.expand_nested(frame, directive, &target, run)?)
+            Some(self.expand_nested(frame, directive, &target, indent, run)?)
         } else {
             None
         };
         Some(Included { target, expanded })
     }
 
-    /// Counts `bytes` more of included files and reports the first directive that passes
+    /// Counts `bytes` more of inserted text and reports the first directive that passes
     /// [`MAX_EXPANDED_BYTES`].
     fn within_limit(
         &self,
@@ -242,6 +254,7 @@ impl<'a> Expander<'a> {
         frame: &Frame<'_>,
         directive: &Directive,
         target: &Arc<SourceFile>,
+        indent: usize,
         run: &mut Run,
     ) -> Option<String> {
         if frame.chain.iter().any(|f| f.path() == target.path()) {
@@ -264,6 +277,7 @@ impl<'a> Expander<'a> {
         let nested = Frame {
             file: target,
             folder: folder_of(target),
+            indent,
             chain: &chain,
             via: &via,
         };

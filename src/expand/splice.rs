@@ -62,7 +62,7 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 /// `1.` or `1)`. When only such syntax precedes the directive on its line, continuation lines
 /// repeat it with each list marker turned into spaces of the same width, so `> - ` gives
 /// `>   `. Anything else before the directive, such as prose, gives no prefix.
-fn continuation_prefix(text: &str, offset: usize) -> String {
+pub(super) fn continuation_prefix(text: &str, offset: usize) -> String {
     // Scanning back stops at the first character that cannot be container syntax, so the
     // cost is bounded by the prefix, not by the length of the line.
     let before = &text[..offset];
