@@ -919,3 +919,39 @@ fn check_reports_what_build_reports() {
         );
     }
 }
+
+/// A copy of this repository's guide, with `from` replaced by `to` in the live-migration NAD.
+fn guide_with_nad_edit(from: &str, to: &str) -> tempfile::TempDir {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().unwrap();
+    fs::copy(repository.join("book.toml"), copy.path().join("book.toml")).unwrap();
+    for folder in ["docs", "snippets"] {
+        snapbox::dir::copy_template(repository.join(folder), copy.path().join(folder)).unwrap();
+    }
+    let nad = copy
+        .path()
+        .join("snippets/localnet-live-migration-nad-vlan-subnet.yaml");
+    let text = fs::read_to_string(&nad).unwrap();
+    assert!(text.contains(from), "{from} not in the NAD");
+    fs::write(&nad, text.replace(from, to)).unwrap();
+    copy
+}
+
+#[test]
+fn quoted_mtu_help_fits_the_value() {
+    let cases = [
+        (r#""mtu": "abc""#, "replace the string with a JSON integer"),
+        (r#""mtu": "1500""#, "write 1500 without quotes"),
+    ];
+    for (written, help) in cases {
+        let guide = guide_with_nad_edit(r#""mtu": 1500"#, written);
+        let output = run(netsnip().arg("check").arg("--root").arg(guide.path()));
+        let errors = stderr(&output);
+
+        assert_eq!(output.status.code(), Some(1), "{errors}");
+        assert!(errors.contains("error[invalid-type]"), "{errors}");
+        assert!(errors.contains(help), "{errors}");
+        // An `mtu` of the wrong type is reported as such, not as a missing `mtu` as well.
+        assert!(!errors.contains("localnet-missing-mtu"), "{errors}");
+    }
+}

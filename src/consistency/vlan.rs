@@ -289,7 +289,7 @@ fn check_vlan_mtus(policy: Located<'_, Policy>, findings: &mut Vec<Diagnostic>) 
 
 fn check_mtu_set(nad: Located<'_, Attachment>, findings: &mut Vec<Diagnostic>) {
     let Some(config) = &nad.config else { return };
-    if config.mtu.is_some() {
+    if config.mtu_written {
         return;
     }
     let at = config

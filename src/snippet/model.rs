@@ -395,6 +395,9 @@ pub struct NetConf {
     pub vlan_id: Option<Spanned<i64>>,
     /// `mtu`; kept when it is an integer, even out of range.
     pub mtu: Option<Spanned<i64>>,
+    /// Whether `spec.config` has an `mtu` key at all, whatever its value, so that a rule does
+    /// not call an `mtu` of the wrong type missing.
+    pub mtu_written: bool,
     /// `subnets`, each item with its own span.
     pub subnets: Vec<Spanned<Subnet>>,
     /// `excludeSubnets`, each item with its own span.

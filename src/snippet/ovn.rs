@@ -142,6 +142,7 @@ pub fn check(checker: &mut Checker, config: &Config, attachment: &Attachment) ->
         physical_network_name: effective.string("physicalNetworkName"),
         vlan_id,
         mtu,
+        mtu_written: effective.value("mtu").is_some(),
         subnets,
         exclude_subnets,
     }
@@ -277,10 +278,19 @@ fn report_type(checker: &mut Checker, config: &Config, member: &Member, key: &st
     let report = report.note(
         "OVN-Kubernetes fails to read the whole configuration, so no pod can attach to the network",
     );
-    if let JsonValue::String(text) = &member.value.value
-        && kind != JsonType::String
-    {
+    let JsonValue::String(text) = &member.value.value else {
+        return;
+    };
+    // Dropping the quotes helps only when the text is a value of the expected type.
+    let unquoted_fits = match kind {
+        JsonType::Integer => is_integer(text),
+        JsonType::Boolean => text == "true" || text == "false",
+        _ => false,
+    };
+    if unquoted_fits {
         report.help(format!("write {text} without quotes"));
+    } else {
+        report.help(format!("replace the string with {expected}"));
     }
 }
 
