@@ -86,6 +86,14 @@ impl Config {
                 .as_str()
                 .ok_or_else(|| invalid("`book.src` must be a string".into()))?,
         };
+        // Chapters outside the book root are rejected one by one, and each such finding would
+        // wrongly tell the author to move the chapter into the folder it is already in.
+        if crate::book::leaves_folder(Path::new(src)) {
+            return Err(invalid(format!(
+                "`book.src` \"{src}\" is outside the book root; name a folder relative to the \
+                 folder of book.toml, without leading `..`"
+            )));
+        }
         let mut config = Self {
             root: root.to_path_buf(),
             book_toml: Some(path.to_path_buf()),

@@ -119,6 +119,27 @@ fn invalid_book_toml_exits_2() {
 }
 
 #[test]
+fn source_folder_outside_root_exits_2() {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("book");
+    let src = parent.path().join("chapters");
+    fs::create_dir_all(&root).unwrap();
+    fs::create_dir_all(&src).unwrap();
+    fs::write(root.join("book.toml"), "[book]\nsrc = \"../chapters\"\n").unwrap();
+    fs::write(src.join("SUMMARY.md"), "# Summary\n\n- [A](a.md)\n").unwrap();
+    fs::write(src.join("a.md"), "# A\n").unwrap();
+
+    let output = run(netsnip().arg("check").arg("--root").arg(&root));
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        errors.contains("`book.src` \"../chapters\" is outside the book root"),
+        "{errors}"
+    );
+    assert!(!errors.contains("outside the source folder"), "{errors}");
+}
+
+#[test]
 fn out_equal_to_source_rejected() {
     let book = copy_fixture("nesting");
     let before = snapshot_tree(book.path());
