@@ -1,5 +1,6 @@
 //! The `netsnip` command line: parses arguments and hands them to [`netsnip::commands`].
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -203,9 +204,12 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETSNIP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mdbook_summary=error"));
+    // Colour only in a terminal, as for the findings: log files and CI logs get plain text.
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .without_time()
         .init();
 }

@@ -119,6 +119,23 @@ fn invalid_book_toml_exits_2() {
 }
 
 #[test]
+fn logs_to_a_file_have_no_colour_codes() {
+    let out = tempfile::tempdir().unwrap();
+    // Without NO_COLOR, which the other tests set, colour depends on the terminal alone.
+    let output = run(netsnip()
+        .env_remove("NO_COLOR")
+        .env("NETSNIP_LOG", "debug")
+        .args(["build", "--no-html", "--root"])
+        .arg(fixture("nesting"))
+        .arg("--out")
+        .arg(out.path()));
+    let errors = stderr(&output);
+
+    assert!(errors.contains("DEBUG mdbook_summary"), "{errors}");
+    assert!(!errors.contains('\u{1b}'), "{errors}");
+}
+
+#[test]
 fn source_folder_outside_root_exits_2() {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("book");
