@@ -183,6 +183,18 @@ pub fn update_markdown<'a>(
     Ok(())
 }
 
+/// Checks that `out/markdown/` contains a file for each of `chapters`, and `SUMMARY.md` when
+/// the book has one, as [`write_markdown`] leaves it. Files can go missing when someone deletes
+/// them, such as the whole output folder, while watch mode runs.
+pub fn markdown_is_complete(book: &Book, chapters: &[ExpandedChapter], out: &Path) -> bool {
+    let folder = out.join(MARKDOWN_FOLDER);
+    let summary = book.summary.is_none() || folder.join(SUMMARY).is_file();
+    summary
+        && chapters
+            .iter()
+            .all(|chapter| folder.join(&chapter.chapter.relative).is_file())
+}
+
 /// Writes one file, creating its folder.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
@@ -220,13 +232,10 @@ pub fn replace_folder<T>(destination: &Path, fill: impl FnOnce(&Path) -> Result<
     };
     remove_stale_siblings(&destination);
 
-    let staging = sibling(&destination, "staging");
-    let result = stage_and_swap(&destination, &staging, fill);
-
-    // After a successful swap the staging folder no longer exists, so this only cleans up
-    // after a failure, whichever step failed.
-    let _ = fs::remove_dir_all(&staging);
-    result
+    // After a successful swap the staging folder no longer exists, so dropping the guard only
+    // cleans up after a failure or a panic, whichever step failed.
+    let staging = WorkFolder::new(sibling(&destination, "staging"));
+    stage_and_swap(&destination, staging.path(), fill)
 }
 
 fn stage_and_swap<T>(
@@ -237,32 +246,72 @@ fn stage_and_swap<T>(
     fs::create_dir_all(staging).map_err(|e| Error::io("creating", staging, e))?;
     let filled = fill(staging)?;
 
-    let previous = sibling(destination, "previous");
+    let previous = WorkFolder::new(sibling(destination, "previous"));
     let swap = SWAP.lock().unwrap_or_else(PoisonError::into_inner);
     let moved_aside = fs::symlink_metadata(destination).is_ok();
     if moved_aside {
-        fs::rename(destination, &previous)
+        fs::rename(destination, previous.path())
             .map_err(|e| Error::io("moving aside", destination, e))?;
     }
     if let Err(error) = fs::rename(staging, destination) {
         if moved_aside {
-            let _ = fs::rename(&previous, destination);
+            let _ = fs::rename(previous.path(), destination);
         }
         return Err(Error::io("renaming into", destination, error));
     }
     drop(swap);
-    let _ = fs::remove_dir_all(&previous);
+    drop(previous);
     Ok(filled)
 }
 
 /// Held by a folder swap between its two renames, while the destination is missing.
 static SWAP: Mutex<()> = Mutex::new(());
 
-/// Waits for a folder swap that another thread has started and keeps any other from starting,
-/// so that the process can exit without leaving an output folder missing. Watch mode calls it
-/// on Ctrl-C while its HTML thread may be rendering.
+/// The staging, set-aside and scratch folders that this process is writing or removing.
+static WORK_FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary folder beside an output folder, listed in [`WORK_FOLDERS`] while it exists and
+/// removed when the guard is dropped, also while a panic unwinds.
+pub(crate) struct WorkFolder(PathBuf);
+
+impl WorkFolder {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        lock_work_folders().push(path.clone());
+        Self(path)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for WorkFolder {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+        lock_work_folders().retain(|folder| folder != &self.0);
+    }
+}
+
+fn lock_work_folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    WORK_FOLDERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Prepares the process to exit while another thread may be writing outputs. It waits for a
+/// folder swap that has started and keeps any other from starting, so that no output folder
+/// is left missing. Then it removes this process's staging and scratch folders. Watch mode
+/// calls it on Ctrl-C while its HTML thread may be rendering.
+///
+/// The thread that fills a removed folder goes on until the process exits and may recreate
+/// a subfolder of it in that moment. Such a leftover has this process's id in its name, and
+/// the next build into the same output folder removes it (see [`remove_stale_siblings`]).
 pub fn stop_swaps() {
     std::mem::forget(SWAP.lock().unwrap_or_else(PoisonError::into_inner));
+    for folder in lock_work_folders().iter() {
+        // A writer may add a file while the tree is removed, which makes one pass fail.
+        if fs::remove_dir_all(folder).is_err() {
+            let _ = fs::remove_dir_all(folder);
+        }
+    }
 }
 
 /// A hidden name beside `path`, unique to this process.

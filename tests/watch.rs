@@ -188,6 +188,12 @@ impl Watch {
 
     /// Sends SIGINT, as Ctrl-C does, and returns the exit code.
     fn interrupt(mut self) -> i32 {
+        self.stop()
+    }
+
+    /// Sends SIGINT, waits for the exit and returns the exit code, keeping the book and the
+    /// rest of what netsnip printed (see [`Watch::rest`]).
+    fn stop(&mut self) -> i32 {
         let status = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
@@ -204,6 +210,13 @@ impl Watch {
             std::thread::sleep(Duration::from_millis(20));
         }
         self.fail("timed out waiting for netsnip to exit after SIGINT")
+    }
+
+    /// Returns every line printed after those read so far, once the process has exited.
+    fn rest(&mut self) -> Vec<String> {
+        let rest: Vec<String> = self.stderr.iter().collect();
+        self.log.extend(rest.iter().cloned());
+        rest
     }
 
     fn fail(&mut self, message: &str) -> ! {
@@ -429,6 +442,19 @@ fn interrupt_after_failed_build_exits_1() {
         s.contains("1 error")
     });
 
+    assert_eq!(watch.interrupt(), 1);
+}
+
+#[test]
+fn failed_first_build_writes_no_outputs() {
+    let (watch, initial) = Watch::start_with(&[], |book| {
+        let chapter = "# Networks\n\n!!!include(missing.yaml)!!!\n";
+        std::fs::write(book.join("docs/networks.md"), chapter).unwrap();
+    });
+
+    assert!(initial.contains("1 error"), "{initial}");
+    assert!(initial.contains("no outputs written"), "{initial}");
+    assert!(!initial.contains("last good build"), "{initial}");
     assert_eq!(watch.interrupt(), 1);
 }
 
@@ -821,5 +847,250 @@ fn edit_during_html_render_gets_markdown() {
     watch.wait_for_html("the page after the initial render", |w, _| {
         w.html("chapter-0000.html").contains("edited-network")
     });
+    assert_eq!(watch.interrupt(), 0);
+}
+
+/// Chapters nested up to four deep, so that the chapter before `b.md` and the one before
+/// `a2.md` lie deeper than the chapter after them.
+const DEEP_SUMMARY: &str = "# Summary
+
+- [A](a.md)
+    - [A1](a1.md)
+        - [A11](a11.md)
+    - [A2](a2.md)
+        - [A21](a21.md)
+            - [A211](a211.md)
+- [B](b.md)
+";
+
+fn write_deep_chapters(root: &Path) {
+    let docs = root.join("docs");
+    std::fs::write(docs.join("SUMMARY.md"), DEEP_SUMMARY).unwrap();
+    for name in ["a", "a1", "a11", "a2", "a21", "a211", "b"] {
+        let text = format!("# {}\n\nText of {name}.\n", name.to_uppercase());
+        std::fs::write(docs.join(format!("{name}.md")), text).unwrap();
+    }
+}
+
+/// Builds the book at `root` with `netsnip build` into a new folder and returns it.
+fn full_build(root: &Path) -> TempDir {
+    let full = tempfile::tempdir().unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_netsnip"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(full.path())
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{build:?}");
+    full
+}
+
+#[test]
+fn page_render_after_deeper_neighbour() {
+    let (mut watch, _) = Watch::start_with(&["--refresh-delay", "600"], write_deep_chapters);
+
+    for (chapter, page) in [("docs/b.md", "b.html"), ("docs/a2.md", "a2.html")] {
+        let text = std::fs::read_to_string(watch.path(chapter)).unwrap();
+        watch.write(chapter, &format!("{text}\nEdited {page}.\n"));
+        let edited = format!("Edited {page}.");
+        let status = watch.wait_for_html("the page after the edit", |w, _| {
+            w.html(page).contains(&edited)
+        });
+        assert!(status.contains("rendered 1 of 7 pages"), "{status}");
+    }
+
+    // The pages are those a full build writes, up to the name of the search index.
+    let full = full_build(watch.book.path());
+    for page in ["b.html", "a2.html"] {
+        let built = std::fs::read_to_string(full.path().join("html").join(page)).unwrap();
+        assert_eq!(
+            without_search_index_hash(&watch.html(page)),
+            without_search_index_hash(&built),
+            "{page}"
+        );
+    }
+    assert!(!watch.log.iter().any(|line| line.contains("panicked")));
+    assert_eq!(watch.interrupt(), 0);
+}
+
+/// An mdBook preprocessor that replaces the book with one chapter numbered 1.1.1, which
+/// mdBook's `toc` helper rejects with a panic: it expects the section depth to grow by one
+/// level at a time.
+const MISNUMBERING_PREPROCESSOR: &str = r##"#!/bin/sh
+if [ "$1" = supports ]; then exit 0; fi
+cat >/dev/null
+printf '%s' '{"items":[{"Chapter":{"name":"Introduction","content":"# Introduction\n","number":[1,1,1],"sub_items":[],"path":"intro.md","source_path":"intro.md","parent_names":[]}}]}'
+"##;
+
+fn add_misnumbering_preprocessor(root: &Path) {
+    let script = root.join("misnumber.sh");
+    std::fs::write(&script, MISNUMBERING_PREPROCESSOR).unwrap();
+    let mut permissions = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&script, permissions).unwrap();
+
+    let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    let command = format!(
+        "{config}\n[preprocessor.misnumber]\ncommand = \"{}\"\n",
+        script.display()
+    );
+    std::fs::write(root.join("book.toml"), command).unwrap();
+}
+
+#[test]
+fn renderer_panic_is_reported_error() {
+    let (mut watch, _) = Watch::start_with(&[], add_misnumbering_preprocessor);
+    let html = watch.log.last().cloned().unwrap_or_default();
+    assert!(html.contains("HTML book not updated"), "{html}");
+    let error = watch.next_line("the error of the render", |l| l.starts_with("error:"));
+    assert!(error.contains("panicked at"), "{error}");
+    assert!(error.contains("helpers/toc.rs"), "{error}");
+
+    // The HTML thread is still there: an edit gets a rebuild and another failed render.
+    watch.write("snippets/settings.yaml", SETTINGS_9100);
+    watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown(NETWORKS).contains("mtu: \"9100\"")
+    });
+    let html = watch.next_html("the render after the edit");
+    assert!(html.contains("HTML book not updated"), "{html}");
+
+    assert_eq!(watch.stop(), 1, "the HTML book failed to render");
+    watch.rest();
+    // The default panic hook prints `thread 'NAME' (ID) panicked at ...`.
+    let crash = watch.log.iter().find(|line| line.starts_with("thread '"));
+    assert_eq!(crash, None, "{}", watch.log.join("\n"));
+}
+
+/// Names `extra/custom.css` in `[output.html] additional-css`.
+fn add_custom_css(root: &Path) {
+    let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    let config = format!("{config}\n[output.html]\nadditional-css = [\"extra/custom.css\"]\n");
+    std::fs::write(root.join("book.toml"), config).unwrap();
+    std::fs::create_dir_all(root.join("extra")).unwrap();
+    std::fs::write(root.join("extra/custom.css"), "body { color: black; }\n").unwrap();
+}
+
+/// Returns the names of the copies of `extra/custom.css` that a page links, such as
+/// `custom-74d94aed.css`.
+fn linked_css(page: &str) -> Vec<String> {
+    let pattern = regex::Regex::new(r"extra/(custom-[0-9a-f]{8}\.css)").unwrap();
+    pattern
+        .captures_iter(page)
+        .map(|found| found[1].to_string())
+        .collect()
+}
+
+#[test]
+fn additional_css_edit_renders_book() {
+    let (mut watch, _) = Watch::start_with(&["--refresh-delay", "600"], add_custom_css);
+    let before = linked_css(&watch.html("intro.html"));
+    assert_eq!(before.len(), 1, "{before:?}");
+
+    watch.write("extra/custom.css", "body { color: navy; }\n");
+    let status = watch.wait_for_html("the render after the edit", |w, _| {
+        linked_css(&w.html("intro.html")) != before
+    });
+
+    assert!(status.contains("rendered all 2 pages"), "{status}");
+    for page in ["intro.html", "networks.html"] {
+        for css in linked_css(&watch.html(page)) {
+            let copy = watch.page("extra").join(&css);
+            let text = std::fs::read_to_string(&copy).unwrap_or_default();
+            assert!(text.contains("navy"), "{page} links {css}: {text:?}");
+        }
+    }
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn page_render_links_only_present_css() {
+    let (mut watch, _) = Watch::start_with(&["--refresh-delay", "600"], |root| {
+        add_custom_css(root);
+        // A second name for the same file, in a folder netsnip does not watch, so that this
+        // edit reaches the HTML book only with the next render.
+        std::fs::create_dir_all(root.join("unwatched")).unwrap();
+        std::fs::hard_link(
+            root.join("extra/custom.css"),
+            root.join("unwatched/custom.css"),
+        )
+        .unwrap();
+    });
+
+    watch.write("unwatched/custom.css", "body { color: navy; }\n");
+    let intro = std::fs::read_to_string(watch.path("docs/intro.md")).unwrap();
+    watch.write("docs/intro.md", &format!("{intro}\nEdited.\n"));
+    watch.wait_for_html("the render after the edit", |w, _| {
+        w.html("intro.html").contains("Edited.")
+    });
+
+    let linked = linked_css(&watch.html("intro.html"));
+    assert_eq!(linked.len(), 1, "{linked:?}");
+    let copy = watch.page("extra").join(&linked[0]);
+    assert!(copy.is_file(), "intro.html links the missing {}", linked[0]);
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn interrupt_during_render_removes_staging() {
+    let book = tempfile::tempdir().unwrap();
+    write_large_book(book.path(), 300);
+    let mut watch = Watch::spawn(book, &[]);
+    let initial = watch.next_status("the initial build");
+    assert!(initial.contains("rendering the HTML book"), "{initial}");
+
+    // The initial render of 300 pages takes seconds in a debug build.
+    assert_eq!(watch.stop(), 0, "the build was clean");
+    let left: Vec<String> = std::fs::read_dir(watch.path("book"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+
+    let rest = watch.rest();
+    let finished = rest.iter().any(|line| is_html_status(line));
+    let interrupted = rest.iter().any(|line| line.starts_with("interrupted:"));
+    assert!(finished || interrupted, "{}", rest.join("\n"));
+}
+
+#[test]
+fn deleted_output_folder_rewritten_whole() {
+    let (mut watch, _) = Watch::start(&["--refresh-delay", "600"]);
+
+    std::fs::remove_dir_all(watch.path("book")).unwrap();
+    let intro = std::fs::read_to_string(watch.path("docs/intro.md")).unwrap();
+    watch.write("docs/intro.md", &format!("{intro}\nEdited.\n"));
+    let status = watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("intro.md").contains("Edited.")
+    });
+
+    assert!(status.contains("wrote 2 Markdown files"), "{status}");
+    assert!(watch.markdown(NETWORKS).contains("mtu: \"9000\""));
+    assert!(watch.markdown("SUMMARY.md").contains("[Networks]"));
+    watch.wait_for_html("the HTML book", |w, _| {
+        w.html("networks.html").contains("9000") && w.html("intro.html").contains("Edited.")
+    });
+    assert_eq!(watch.interrupt(), 0);
+}
+
+#[test]
+fn first_chapter_edit_names_index_page() {
+    let (mut watch, _) = Watch::start(&["--refresh-delay", "600"]);
+
+    let intro = std::fs::read_to_string(watch.path("docs/intro.md")).unwrap();
+    watch.write("docs/intro.md", &format!("{intro}\nEdited.\n"));
+    let status = watch.wait_until("the rebuild after the edit", |w, s| {
+        s.contains(" 0 errors") && w.markdown("intro.md").contains("Edited.")
+    });
+    assert!(status.contains("rendering 1 HTML page,"), "{status}");
+    let html = watch.wait_for_html("the page after the edit", |w, _| {
+        w.html("index.html").contains("Edited.")
+    });
+
+    assert!(
+        html.contains("rendered 1 of 2 pages and index.html"),
+        "{html}"
+    );
     assert_eq!(watch.interrupt(), 0);
 }

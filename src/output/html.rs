@@ -17,6 +17,10 @@
 //! except that the search index leaves out every chapter, and only the changed pages are moved
 //! into `OUT/html/`, each with an atomic rename.
 //!
+//! mdBook's `toc` helper, which writes the chapter list into `toc.js`, asserts that the section
+//! depth grows by one level at a time. So the ancestors of those chapters come along as drafts,
+//! which are chapters without a page and no page's previous or next chapter.
+//!
 //! Such a page is byte-identical to the one a full render of the same text writes, with one
 //! exception. With `output.html.hash-files` (on by default in mdBook 0.5) a page names
 //! `toc.js` and `searchindex.js` by a hash of their content, and the reduced book's files
@@ -24,12 +28,19 @@
 //! `OUT/html/`. For `toc.js` that is the full render's name, because the chapter list did not
 //! change. The search index, though, changes with the text, so the page names the older index
 //! until the next full render. The search index, `print.html`, `toc.js`, `toc.html` and the
-//! 404 page are book-wide, and only a full render refreshes them.
+//! 404 page are book-wide, and only a full render refreshes them. Any other hashed resource
+//! that a page would name must already be in `OUT/html/`, or the page render gives way to a
+//! full render: a changed file of `output.html.additional-css` has a new name.
+//!
+//! mdBook panics on some input it does not expect, so every render runs inside
+//! [`catch_panic`], which turns a panic into an error.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, Once, PoisonError};
 
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book as MdBook, BookItem, Chapter as MdChapter};
@@ -38,7 +49,9 @@ use mdbook_html::HtmlHandlebars;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 
-use super::{HTML_FOLDER, remove_stale_siblings, replace_folder, sibling, write_atomic};
+use super::{
+    HTML_FOLDER, WorkFolder, remove_stale_siblings, replace_folder, sibling, write_atomic,
+};
 use crate::analysis::Analysis;
 use crate::book::Book;
 use crate::error::{Error, Result};
@@ -65,16 +78,23 @@ impl HtmlSource {
         }
     }
 
-    /// Returns the theme folder that the HTML renderer reads (`output.html.theme`, by default
-    /// `theme/` under the root), or `None` when `book.toml` cannot be read.
-    pub fn theme_folder(&self) -> Option<PathBuf> {
+    /// Returns the files and folders besides the chapters that the HTML renderer reads, or
+    /// `None` when `book.toml` cannot be read.
+    pub fn inputs(&self) -> Option<HtmlInputs> {
         let config = self.config().ok()?;
-        Some(
-            config
-                .html_config()
-                .unwrap_or_default()
-                .theme_dir(&self.root),
-        )
+        let html = config.html_config().unwrap_or_default();
+        let mut files: Vec<PathBuf> = html
+            .additional_css
+            .iter()
+            .chain(&html.additional_js)
+            .map(|file| super::absolute(&self.root.join(file)))
+            .collect();
+        let page_404 = html.input_404.as_deref().unwrap_or("404.md");
+        files.push(super::absolute(&self.src.join(page_404)));
+        Some(HtmlInputs {
+            theme: html.theme_dir(&self.root),
+            files,
+        })
     }
 
     fn config(&self) -> Result<MdConfig> {
@@ -87,6 +107,19 @@ impl HtmlSource {
     }
 }
 
+/// The files and folders besides the chapters that the HTML renderer reads, as `book.toml`
+/// names them. A change to any of them changes pages without changing a chapter.
+#[derive(Debug, Clone)]
+pub struct HtmlInputs {
+    /// The theme folder (`output.html.theme`, by default `theme/` under the root).
+    pub theme: PathBuf,
+    /// The files of `output.html.additional-css` and `additional-js`, which mdBook copies
+    /// into the HTML book (under a name with a hash of their content by default), and the
+    /// Markdown of the 404 page (`output.html.input-404`, by default `404.md` in the source
+    /// folder).
+    pub files: Vec<PathBuf>,
+}
+
 /// The structure of the book as the last full render saw it, without any chapter text: what
 /// a page render needs besides the changed chapters.
 #[derive(Debug)]
@@ -94,9 +127,14 @@ pub struct Layout {
     root: PathBuf,
     config: MdConfig,
     chapter_titles: HashMap<PathBuf, String>,
-    /// Every chapter that has a page, in reading order, with empty text and no sub-chapters.
-    chapters: Vec<MdChapter>,
-    /// The position in `chapters` of each chapter, by its source path.
+    /// Every chapter in the order of `SUMMARY.md`, drafts included, with empty text and no
+    /// sub-chapters.
+    outline: Vec<MdChapter>,
+    /// The position in `outline` of the parent of each chapter, `None` at the top level.
+    parents: Vec<Option<usize>>,
+    /// The position in `outline` of each chapter that has a page, in reading order.
+    pages: Vec<usize>,
+    /// The position in `pages` of each chapter, by its source path.
     positions: HashMap<PathBuf, usize>,
     /// Whether the theme's templates read the whole chapter list, such as an older theme that
     /// writes the sidebar into every page with `{{#toc}}`. A reduced book would change such
@@ -107,7 +145,7 @@ pub struct Layout {
 impl Layout {
     /// Returns the number of pages, one per chapter that is not a draft.
     pub fn pages(&self) -> usize {
-        self.chapters.len()
+        self.pages.len()
     }
 
     fn new(
@@ -116,11 +154,16 @@ impl Layout {
         chapter_titles: HashMap<PathBuf, String>,
         book: &MdBook,
     ) -> Self {
-        let chapters: Vec<MdChapter> = book.chapters().map(without_text).collect();
-        let positions = chapters
+        let mut outline = Vec::new();
+        let mut parents = Vec::new();
+        add_to_outline(&book.items, None, &mut outline, &mut parents);
+        let pages: Vec<usize> = (0..outline.len())
+            .filter(|&position| !outline[position].is_draft_chapter())
+            .collect();
+        let positions = pages
             .iter()
             .enumerate()
-            .filter_map(|(index, chapter)| Some((chapter.source_path.clone()?, index)))
+            .filter_map(|(page, &position)| Some((outline[position].source_path.clone()?, page)))
             .collect();
         let theme = config.html_config().unwrap_or_default().theme_dir(&root);
         Self {
@@ -128,43 +171,88 @@ impl Layout {
             root,
             config,
             chapter_titles,
-            chapters,
+            outline,
+            parents,
+            pages,
             positions,
         }
     }
 
     // NOTE: a `{{#title}}` that an edit adds to or changes in a chapter reaches its page only
     // with the next full render, because the titles come from the last one.
-    /// Builds the reduced book for the chapters at `changed`: those chapters with their text from
-    /// `texts`, and their neighbours in reading order with empty text.
+    /// Builds the reduced book for the pages at `changed`: their chapters with their text from
+    /// `texts`, and the chapters before and after each of them in reading order with empty
+    /// text. The ancestors of those chapters come along as drafts, which have no page and are
+    /// no page's neighbour. mdBook's `toc` helper asserts that the section depth grows by one
+    /// step at a time (mdbook-html 0.5.4, `helpers/toc.rs`), so a chapter three levels deep
+    /// needs the two above it.
     fn reduced_book(&self, changed: &BTreeSet<usize>, texts: &mut ChapterTexts) -> MdBook {
         let mut selected = BTreeSet::new();
-        for &index in changed {
-            selected.insert(index.saturating_sub(1));
-            selected.insert(index);
-            if index + 1 < self.chapters.len() {
-                selected.insert(index + 1);
+        for &page in changed {
+            selected.insert(page.saturating_sub(1));
+            selected.insert(page);
+            if page + 1 < self.pages.len() {
+                selected.insert(page + 1);
             }
         }
 
-        let items = selected.into_iter().map(|index| {
-            let mut chapter = self.chapters[index].clone();
-            if changed.contains(&index) {
-                let source = chapter.source_path.as_ref();
-                chapter.content = source.and_then(|p| texts.remove(p)).unwrap_or_default();
+        // The page at each position in `outline`, or `None` for an ancestor.
+        let mut entries: BTreeMap<usize, Option<usize>> = selected
+            .iter()
+            .map(|&page| (self.pages[page], Some(page)))
+            .collect();
+        for &page in &selected {
+            let mut position = self.pages[page];
+            while let Some(parent) = self.parents[position] {
+                entries.entry(parent).or_insert(None);
+                position = parent;
+            }
+        }
+
+        let items = entries.into_iter().map(|(position, page)| {
+            let mut chapter = self.outline[position].clone();
+            match page {
+                Some(page) if changed.contains(&page) => {
+                    let source = chapter.source_path.as_ref();
+                    chapter.content = source.and_then(|p| texts.remove(p)).unwrap_or_default();
+                }
+                Some(_) => {}
+                None => {
+                    chapter.path = None;
+                    chapter.source_path = None;
+                }
             }
             BookItem::Chapter(chapter)
         });
         MdBook::new_with_items(items.collect())
     }
 
-    /// Returns the page of the chapter at `index`, relative to the HTML folder.
-    fn page(&self, index: usize) -> PathBuf {
-        let path = self.chapters[index]
+    /// Returns the file of the page at `page` in reading order, relative to the HTML folder.
+    fn page(&self, page: usize) -> PathBuf {
+        let path = self.outline[self.pages[page]]
             .path
             .as_deref()
             .unwrap_or(Path::new(""));
         path.with_extension("html")
+    }
+}
+
+/// Appends the chapters among `items` and their sub-chapters to `outline` depth first, which
+/// is the order of `SUMMARY.md` and of mdBook's `Book::iter`, and the parent of each to
+/// `parents`. Part titles and separators are left out.
+fn add_to_outline(
+    items: &[BookItem],
+    parent: Option<usize>,
+    outline: &mut Vec<MdChapter>,
+    parents: &mut Vec<Option<usize>>,
+) {
+    for item in items {
+        if let BookItem::Chapter(chapter) = item {
+            let position = outline.len();
+            outline.push(without_text(chapter));
+            parents.push(parent);
+            add_to_outline(&chapter.sub_items, Some(position), outline, parents);
+        }
     }
 }
 
@@ -241,6 +329,78 @@ fn render_error(error: mdbook_driver::errors::Error) -> Error {
     Error::Render(format!("{error:#}"))
 }
 
+thread_local! {
+    /// How many calls of [`catch_panic`] this thread is inside.
+    static CATCHING: Cell<usize> = const { Cell::new(0) };
+    /// The message and location of the last panic that [`catch_panic`] caught on this thread.
+    static CAUGHT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` and turns a panic on this thread into [`Error::Render`] with the panic's message
+/// and location, which the default panic hook would otherwise print as a crash. mdBook's
+/// renderer and its helpers assert on their input, such as the section depths the `toc`
+/// helper reads, and an input they do not expect must not end netsnip. A panic on another
+/// thread, such as a worker that `work` starts, is still printed by the default hook.
+pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    install_panic_hook();
+    CATCHING.set(CATCHING.get() + 1);
+    let result = std::panic::catch_unwind(AssertUnwindSafe(work));
+    CATCHING.set(CATCHING.get() - 1);
+
+    result.unwrap_or_else(|_| {
+        let panic = CAUGHT.take().unwrap_or_else(|| "panicked".to_string());
+        Err(Error::Render(panic))
+    })
+}
+
+/// Installs, once per process, a panic hook that records the panics of a thread inside
+/// [`catch_panic`] and hands every other panic to the hook that was installed before.
+fn install_panic_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CATCHING.get() > 0 {
+                CAUGHT.set(Some(describe_panic(info)));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Formats a panic as the place in the source that raised it and its message on one line,
+/// such as ``panicked at mdbook-html-0.5.4/src/html_handlebars/helpers/toc.rs:78:21:
+/// assertion `left == right` failed, left: 3, right: 2``.
+fn describe_panic(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message");
+    let message = message
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(location) = info.location() else {
+        return format!("panicked: {message}");
+    };
+
+    // A dependency's path starts with Cargo's registry folder, which the reader does not need.
+    let file = location.file();
+    let file = file
+        .split_once("/registry/src/")
+        .and_then(|(_, index)| index.split_once('/'))
+        .map_or(file, |(_, crate_path)| crate_path);
+    format!(
+        "panicked at {file}:{}:{}: {message}",
+        location.line(),
+        location.column()
+    )
+}
+
 /// Renders the HTML book into `out/html/` with mdBook's own renderer.
 pub fn write_html(book: &Book, analysis: &Analysis, out: &Path) -> Result<()> {
     let texts = analysis
@@ -279,9 +439,11 @@ fn preprocess(
         chapters: Mutex::new(texts),
     });
 
-    let (book, context) = mdbook
-        .preprocess_book(&HtmlHandlebars::new())
-        .map_err(render_error)?;
+    let (book, context) = catch_panic(|| {
+        mdbook
+            .preprocess_book(&HtmlHandlebars::new())
+            .map_err(render_error)
+    })?;
     let chapter_titles = context.chapter_titles.take();
     Ok((book, std::mem::take(&mut mdbook.config), chapter_titles))
 }
@@ -289,14 +451,28 @@ fn preprocess(
 fn render(layout: &Layout, book: MdBook, config: MdConfig, destination: &Path) -> Result<()> {
     let mut context = RenderContext::new(layout.root.clone(), book, config, destination);
     context.chapter_titles = layout.chapter_titles.clone();
-    HtmlHandlebars::new().render(&context).map_err(render_error)
+    catch_panic(|| HtmlHandlebars::new().render(&context).map_err(render_error))
+}
+
+/// The pages a page render wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagesWritten {
+    /// Pages of changed chapters.
+    pub pages: usize,
+    /// Whether `index.html`, the copy of the first chapter's page, was written too.
+    pub index: bool,
 }
 
 /// Renders the pages of the chapters in `texts` (by source path) into `out/html/`, and writes
-/// nothing else there. Returns the number of pages written, or `None` when only a full render
-/// can update them: the HTML folder is missing or does not match `layout`, or the theme puts
-/// the whole chapter list into every page. Chapters that have no page are skipped.
-pub fn render_pages(layout: &Layout, mut texts: ChapterTexts, out: &Path) -> Result<Option<usize>> {
+/// nothing else there. Returns the pages written, or `None` when only a full render can
+/// update them: the HTML folder is missing or does not match `layout`, a page would name a
+/// resource that the folder lacks, or the theme puts the whole chapter list into every page.
+/// Chapters that have no page are skipped.
+pub fn render_pages(
+    layout: &Layout,
+    mut texts: ChapterTexts,
+    out: &Path,
+) -> Result<Option<PagesWritten>> {
     let live = out.join(HTML_FOLDER);
     if layout.whole_book_pages || !live.is_dir() {
         return Ok(None);
@@ -307,18 +483,20 @@ pub fn render_pages(layout: &Layout, mut texts: ChapterTexts, out: &Path) -> Res
         .copied()
         .collect();
     if changed.is_empty() {
-        return Ok(Some(0));
+        return Ok(Some(PagesWritten {
+            pages: 0,
+            index: false,
+        }));
     }
 
+    // The scratch folder never contains anything the caller needs, so the guard removes it
+    // whether the render succeeded, failed or panicked.
     remove_stale_siblings(&live);
-    let scratch = sibling(&live, "pages");
+    let scratch = WorkFolder::new(sibling(&live, "pages"));
     let book = layout.reduced_book(&changed, &mut texts);
-    let result = render(layout, book, scratch_config(layout, &scratch)?, &scratch)
-        .and_then(|()| publish_pages(layout, &changed, &scratch, &live));
-
-    // The scratch folder never contains anything the caller needs, whether the render failed or not.
-    let _ = fs::remove_dir_all(&scratch);
-    result
+    let config = scratch_config(layout, scratch.path())?;
+    render(layout, book, config, scratch.path())?;
+    publish_pages(layout, &changed, scratch.path(), &live)
 }
 
 /// Returns the configuration of a page render: the book's own, with the search index left empty,
@@ -343,12 +521,13 @@ fn publish_pages(
     changed: &BTreeSet<usize>,
     scratch: &Path,
     live: &Path,
-) -> Result<Option<usize>> {
+) -> Result<Option<PagesWritten>> {
     let Some(renames) = resource_renames(scratch, live)? else {
         return Ok(None);
     };
-    let mut pages: Vec<PathBuf> = changed.iter().map(|&index| layout.page(index)).collect();
-    if changed.contains(&0) {
+    let mut pages: Vec<PathBuf> = changed.iter().map(|&page| layout.page(page)).collect();
+    let index = changed.contains(&0);
+    if index {
         pages.push(PathBuf::from("index.html"));
     }
 
@@ -360,25 +539,39 @@ fn publish_pages(
         }
         write_atomic(&live.join(page), text.as_bytes())?;
     }
-    Ok(Some(pages.len()))
+    Ok(Some(PagesWritten {
+        pages: changed.len(),
+        index,
+    }))
 }
 
-/// Pairs each hashed resource in `scratch` whose name differs from the one in `live` (such as
-/// `toc-1a2b3c4d.js` against `toc-5e6f7a8b.js`) with the name in `live`. Returns `None` when
-/// `live` has no single counterpart for one of them, which means it is not the output of a
-/// full render with the same configuration. The resources that depend on the book's text
-/// (`toc.js`, `searchindex.js`) lie at the top of the folder, so subfolders are not read.
+/// The resources whose content depends on the whole book, so that a reduced book's differ
+/// from the full book's. mdBook writes them at the top of the HTML folder.
+const BOOK_WIDE_RESOURCES: [&str; 2] = ["toc", "searchindex"];
+
+/// Pairs each book-wide resource in `scratch` whose hashed name differs from the one in
+/// `live` (such as `toc-1a2b3c4d.js` against `toc-5e6f7a8b.js`) with the name in `live`.
+///
+/// Returns `None` when a page would name a resource that `live` lacks: a book-wide one without
+/// a single counterpart, which means `live` is not the output of a full render with the same
+/// configuration, or any other hashed resource, in any subfolder, whose name is not in `live`.
+/// Such a resource, like a file of `output.html.additional-css`, changed since the last full
+/// render, and only a full render copies it into `live`.
 fn resource_renames(scratch: &Path, live: &Path) -> Result<Option<Vec<(String, String)>>> {
-    let scratch_names = file_names(scratch)?;
     let live_names = file_names(live)?;
     let mut renames = Vec::new();
-    for name in scratch_names.iter().filter(|n| !live_names.contains(*n)) {
-        let Some(key) = unhashed(name) else {
+    for relative in hashed_files(scratch, Path::new(""))? {
+        if live.join(&relative).is_file() {
             continue;
+        }
+        let name = relative.to_string_lossy().into_owned();
+        let key = unhashed(&name).filter(|(stem, _)| BOOK_WIDE_RESOURCES.contains(stem));
+        let Some(key) = key else {
+            return Ok(None);
         };
         let mut matches = live_names.iter().filter(|n| unhashed(n) == Some(key));
         match (matches.next(), matches.next()) {
-            (Some(live_name), None) => renames.push((name.clone(), live_name.clone())),
+            (Some(live_name), None) => renames.push((name, live_name.clone())),
             _ => return Ok(None),
         }
     }
@@ -391,6 +584,23 @@ fn file_names(folder: &Path) -> Result<HashSet<String>> {
         .flatten()
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect())
+}
+
+/// Returns the files under `root.join(relative)` whose names `hash-files` made, relative to
+/// `root`, in every subfolder.
+fn hashed_files(root: &Path, relative: &Path) -> Result<Vec<PathBuf>> {
+    let folder = root.join(relative);
+    let entries = fs::read_dir(&folder).map_err(|e| Error::io("reading", &folder, e))?;
+    let mut hashed = Vec::new();
+    for entry in entries.flatten() {
+        let path = relative.join(entry.file_name());
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            hashed.extend(hashed_files(root, &path)?);
+        } else if unhashed(&entry.file_name().to_string_lossy()).is_some() {
+            hashed.push(path);
+        }
+    }
+    Ok(hashed)
 }
 
 /// The name and extension of a resource whose name mdBook's `hash-files` made, such as
@@ -417,6 +627,18 @@ mod tests {
         assert_eq!(unhashed("toc.js"), None);
         assert_eq!(unhashed("chapter-00001.html"), None);
         assert_eq!(unhashed("a-b.1a2b3c4d.js"), None);
+    }
+
+    #[test]
+    fn panic_becomes_error() {
+        let caught = super::catch_panic::<()>(|| panic!("first line\n  second line"));
+
+        let message = caught.unwrap_err().to_string();
+        assert!(
+            message.contains("panicked at src/output/html.rs:"),
+            "{message}"
+        );
+        assert!(message.ends_with(": first line, second line"), "{message}");
     }
 
     #[test]

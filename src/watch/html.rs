@@ -23,7 +23,7 @@ use super::status::{HtmlQueued, time_of_day};
 use crate::analysis::ExpandedChapter;
 use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::output::html::{self, ChapterTexts, HtmlSource, Layout};
+use crate::output::html::{self, ChapterTexts, HtmlSource, Layout, PagesWritten};
 
 /// A render the session requests.
 pub struct Job {
@@ -69,9 +69,8 @@ impl Job {
 pub enum Outcome {
     /// Rendered the whole book, which has this many pages.
     Book { pages: usize },
-    /// Rendered `written` pages (a changed chapter's page, and `index.html` when the first
-    /// chapter changed) of a book of `pages` pages.
-    Pages { written: usize, pages: usize },
+    /// Rendered the pages of the changed chapters, of a book of `pages` pages.
+    Pages { written: PagesWritten, pages: usize },
     /// Rendered nothing, because only a full render can update the HTML folder.
     NeedsFullRender,
 }
@@ -81,6 +80,8 @@ pub enum Outcome {
 pub struct Rendered {
     /// The outcome of the render, or the reason it failed. A failed render leaves the HTML folder as it was.
     pub outcome: Result<Outcome>,
+    /// Whether the job was a full render.
+    pub full: bool,
     /// Wall-clock time of the render.
     pub elapsed: Duration,
     /// Whether another job was submitted during the render, so the HTML book is still behind.
@@ -143,14 +144,31 @@ impl HtmlThread {
     }
 }
 
+/// Sends [`Message::HtmlStopped`] when the HTML thread ends by a panic, so that the main loop
+/// does not wait for renders that never come.
+struct StopNotice<'a>(&'a Sender<Message>);
+
+impl Drop for StopNotice<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.send(Message::HtmlStopped);
+        }
+    }
+}
+
 fn render_jobs(queue: &Queue, out: &Path, sender: &Sender<Message>) {
+    let _notice = StopNotice(sender);
     let mut layout = None;
     loop {
         let job = queue.take();
+        let full = job.full;
         let started = Instant::now();
-        let outcome = render(&mut layout, job, out);
+        // A panic in a render must not end the thread. The layout it leaves is still that of
+        // the last full render, because a full render clears it first.
+        let outcome = html::catch_panic(|| render(&mut layout, job, out));
         let rendered = Rendered {
             outcome,
+            full,
             elapsed: started.elapsed(),
             pending: queue.lock().is_some(),
         };
@@ -188,11 +206,12 @@ fn render(layout: &mut Option<Layout>, job: Job, out: &Path) -> Result<Outcome> 
 ///
 /// An edit queues a page render of the chapters whose text changed. A full render is queued
 /// for the first build and after a reload (`book.toml`, `SUMMARY.md` or the list of chapters
-/// changed). It is also queued after a change in the theme folder or of a file that mdBook
-/// copies from the source folder, and when a page render cannot update the folder. The search index and
-/// `print.html`, which only a full render refreshes, get one once no edit has come for the
-/// refresh delay. A full render after every edit would cost as much as before, and since a
-/// render cannot be stopped midway, the page of an edit saved during it would wait for it.
+/// changed). It is also queued after a change in the theme folder, of a file that `book.toml`
+/// names for the HTML book or of a file that mdBook copies from the source folder. A page
+/// render that fails or cannot update the folder is followed by one too. The search index
+/// and `print.html`, which only a full render refreshes, get one once no edit has come for
+/// the refresh delay. A full render after every edit would cost as much as before, and since
+/// a render cannot be stopped midway, the page of an edit saved during it would wait for it.
 pub struct HtmlOutput {
     thread: HtmlThread,
     /// Whether the next render must be a full one.
@@ -203,6 +222,18 @@ pub struct HtmlOutput {
     refresh_delay: Duration,
     /// Whether the last render failed.
     failed: bool,
+    /// Whether a render is queued or running.
+    busy: bool,
+    /// Whether the thread has ended, after a panic outside a render.
+    stopped: bool,
+}
+
+/// The session's next steps after a render.
+pub struct AfterRender {
+    /// The status line to print.
+    pub line: Option<String>,
+    /// Whether to queue a full render now.
+    pub queue_full: bool,
 }
 
 impl HtmlOutput {
@@ -214,6 +245,8 @@ impl HtmlOutput {
             refresh_due: None,
             refresh_delay,
             failed: false,
+            busy: false,
+            stopped: false,
         })
     }
 
@@ -228,9 +261,26 @@ impl HtmlOutput {
         self.refresh_due
     }
 
-    /// Whether the last render failed.
+    /// Returns whether the last render failed or the thread has stopped, so that the HTML book
+    /// may be behind the last build.
     pub fn failed(&self) -> bool {
-        self.failed
+        self.failed || self.stopped
+    }
+
+    /// Returns whether a render is queued or running.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// Records that the thread has ended and returns the message to print. Nothing is
+    /// queued from then on.
+    pub fn stopped(&mut self) -> String {
+        self.stopped = true;
+        self.busy = false;
+        "error: the HTML render thread stopped after a panic, so the HTML book is no longer \
+         updated; the Markdown output still is. Restart netsnip watch to render the HTML book \
+         again"
+            .to_string()
     }
 
     /// Queues the render that brings the HTML book up to date with `chapters`, whose text
@@ -243,6 +293,9 @@ impl HtmlOutput {
         stale: &BTreeSet<usize>,
     ) -> Option<HtmlQueued> {
         book.summary.as_ref()?;
+        if self.stopped {
+            return None;
+        }
         let source = HtmlSource::of(book);
         let text = |c: &ExpandedChapter| (c.chapter.relative.clone(), c.expansion.text.clone());
         if self.needs_full {
@@ -250,6 +303,7 @@ impl HtmlOutput {
             self.refresh_due = None;
             self.thread
                 .submit(Job::full(source, chapters.iter().map(text).collect()));
+            self.busy = true;
             return Some(HtmlQueued::Book);
         }
         if stale.is_empty() {
@@ -259,18 +313,32 @@ impl HtmlOutput {
         self.refresh_due = Some(Instant::now() + self.refresh_delay);
         let texts = stale.iter().map(|&index| text(&chapters[index])).collect();
         self.thread.submit(Job::pages(source, texts));
+        self.busy = true;
         Some(HtmlQueued::Pages(stale.len()))
     }
 
-    /// Records the result of a render and returns its status line, or `None` when the thread
-    /// needs a full render, which the caller then queues.
-    pub fn rendered(&mut self, rendered: &Rendered) -> Option<String> {
+    /// Records the result of a render and returns its status line, if it gets one, and whether
+    /// the caller must queue a full render: when the thread needs one, or in place of a page
+    /// render that failed.
+    pub fn rendered(&mut self, rendered: &Rendered) -> AfterRender {
+        self.busy = rendered.pending;
         if matches!(rendered.outcome, Ok(Outcome::NeedsFullRender)) {
             self.request_full();
-            return None;
+            return AfterRender {
+                line: None,
+                queue_full: true,
+            };
         }
+
         self.failed = rendered.outcome.is_err();
-        Some(rendered.line(self.refresh_delay))
+        let retry = self.failed && !rendered.full;
+        if retry {
+            self.request_full();
+        }
+        AfterRender {
+            line: Some(rendered.line(self.refresh_delay)),
+            queue_full: retry,
+        }
     }
 }
 
@@ -290,13 +358,19 @@ impl Rendered {
                  {elapsed} ms"
             ),
             Ok(Outcome::Pages { written, pages }) => format!(
-                "{state}: rendered {written} of {pages} pages, {elapsed} ms; the search index \
-                 and print page follow {} s after the last change",
+                "{state}: rendered {} of {pages} pages{}, {elapsed} ms; the search index and \
+                 print page follow {} s after the last change",
+                written.pages,
+                if written.index { " and index.html" } else { "" },
                 refresh_delay.as_secs_f64()
             ),
             Ok(Outcome::NeedsFullRender) => format!("{state}: rendered nothing"),
-            Err(error) => format!(
+            Err(error) if self.full => format!(
                 "HTML book not updated: kept the last good HTML book, {elapsed} ms\nerror: {error}"
+            ),
+            Err(error) => format!(
+                "HTML book not updated: the page render failed, so the whole book is rendered \
+                 instead, {elapsed} ms\nerror: {error}"
             ),
         };
         format!("[{}] {line}", time_of_day())

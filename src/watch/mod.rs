@@ -66,6 +66,9 @@ pub(crate) enum Message {
     /// The HTML thread finished a render.
     #[cfg(feature = "html")]
     Rendered(html::Rendered),
+    /// The HTML thread ended by a panic outside a render.
+    #[cfg(feature = "html")]
+    HtmlStopped,
 }
 
 /// The next event for the main loop.
@@ -75,6 +78,9 @@ enum Next {
     /// The HTML thread finished a render.
     #[cfg(feature = "html")]
     Rendered(html::Rendered),
+    /// The HTML thread ended.
+    #[cfg(feature = "html")]
+    HtmlStopped,
     /// The book was quiet until the HTML refresh was due.
     Quiet,
     /// Ctrl-C, SIGTERM or SIGHUP.
@@ -82,7 +88,8 @@ enum Next {
 }
 
 /// Builds once, then rebuilds on every change until interrupted. Returns exit code 0 when
-/// the last build was clean and 1 otherwise. Fails only when the book cannot be loaded at the
+/// the last build was clean and the HTML book did not fail to render (see
+/// [`Session::exit_code`]), and 1 otherwise. Fails only when the book cannot be loaded at the
 /// start or the watcher cannot be started.
 pub fn run(options: &WatchOptions) -> Result<ExitCode> {
     let (sender, receiver) = mpsc::channel();
@@ -124,14 +131,17 @@ pub fn run(options: &WatchOptions) -> Result<ExitCode> {
             }
             #[cfg(feature = "html")]
             Next::Rendered(rendered) => session.html_rendered(&rendered),
+            #[cfg(feature = "html")]
+            Next::HtmlStopped => session.html_stopped(),
             Next::Quiet => session.refresh_html(),
             Next::Interrupt => break,
         }
     }
 
-    // The HTML thread may be rendering; it is left to end with the process, but not in the
-    // middle of swapping a folder in.
+    // The HTML thread may be rendering. It is left to end with the process, but not in the
+    // middle of swapping a folder in, and its staging folder is removed first.
     output::stop_swaps();
+    session.interrupted();
     watcher.stop();
     Ok(session.exit_code())
 }
@@ -160,6 +170,8 @@ impl Inbox {
             Message::Interrupt => Next::Interrupt,
             #[cfg(feature = "html")]
             Message::Rendered(rendered) => Next::Rendered(rendered),
+            #[cfg(feature = "html")]
+            Message::HtmlStopped => Next::HtmlStopped,
             Message::Events(result) => {
                 let mut changes = Changes::default();
                 add_events(&mut changes, result);

@@ -82,12 +82,16 @@ pub struct Session {
     /// The error of the last reload. While it is set, nothing is written and every change
     /// retries the reload.
     load_error: Option<Error>,
-    /// The theme folder of the HTML book; a change there needs a full HTML render.
-    theme: Option<PathBuf>,
+    /// The theme folder and the other files of the HTML book that `book.toml` names; a change
+    /// there needs a full HTML render.
+    html_files: HtmlFiles,
     #[cfg(feature = "html")]
     html: HtmlOutput,
     findings: Findings,
     clean: bool,
+    /// Whether a build of this session has written the outputs, so that a failed build can
+    /// say whether earlier outputs stay in place.
+    written: bool,
 }
 
 impl Session {
@@ -112,7 +116,7 @@ impl Session {
             root,
             out,
             report: options.report,
-            theme: theme_folder(&book),
+            html_files: html_files(&book),
             #[cfg(feature = "html")]
             html,
             book,
@@ -124,6 +128,7 @@ impl Session {
             load_error: None,
             findings: Findings::default(),
             clean: false,
+            written: false,
         })
     }
 
@@ -190,24 +195,18 @@ impl Session {
                 .any(|folder| path.starts_with(folder))
             || path == self.root.join("book.toml")
             || self.graph.knows(path)
-            || self
-                .theme
-                .as_ref()
-                .is_some_and(|theme| path.starts_with(theme))
+            || self.html_files.contains(path)
     }
 
-    /// Whether a change to `path` changes the HTML book without changing a chapter. Such a
-    /// file is in the theme folder, or it is one that mdBook copies from the source folder into
-    /// the HTML book (anything but Markdown) and that no chapter includes.
+    /// Returns whether a change to `path` changes the HTML book without changing a chapter.
+    /// Such a file is in the theme folder or named in `book.toml` (see [`HtmlFiles`]), or
+    /// mdBook copies it from the source folder into the HTML book (anything but Markdown)
+    /// and no chapter includes it.
     fn is_html_file(&self, path: &Path) -> bool {
-        let in_theme = self
-            .theme
-            .as_ref()
-            .is_some_and(|theme| path.starts_with(theme));
         let copied = path.starts_with(&self.book.config.src)
             && !markdown::is_markdown(path)
             && !self.graph.knows(path);
-        in_theme || copied
+        self.html_files.contains(path) || copied
     }
 
     fn plan(&self, paths: &[PathBuf], rescan: bool) -> Plan {
@@ -304,7 +303,7 @@ impl Session {
     }
 
     fn rebuild_all(&mut self, book: Book) {
-        self.theme = theme_folder(&book);
+        self.html_files = html_files(&book);
         self.book = book;
         self.rebuild_loaded();
     }
@@ -339,13 +338,18 @@ impl Session {
     /// Writes the outputs if the build has no errors, then prints the status line and the
     /// findings.
     pub fn publish(&mut self, rebuild: Rebuild) {
+        let kept = if self.written {
+            Outputs::Kept
+        } else {
+            Outputs::NotWritten
+        };
         if let Some(error) = &self.load_error {
             let status = Status {
                 rebuilt: 0,
                 errors: 1,
                 warnings: 0,
                 fixed: 0,
-                outputs: Outputs::Kept,
+                outputs: kept,
                 ..self.status(rebuild)
             };
             print_status(&status, self.report.format);
@@ -355,11 +359,14 @@ impl Session {
         }
 
         let (outputs, write_error) = if !self.can_write() {
-            (Outputs::Kept, None)
+            (kept, None)
         } else {
             match self.write_outputs() {
-                Ok(outputs) => (outputs, None),
-                Err(error) => (Outputs::Kept, Some(error)),
+                Ok(outputs) => {
+                    self.written = true;
+                    (outputs, None)
+                }
+                Err(error) => (kept, Some(error)),
             }
         };
 
@@ -402,13 +409,17 @@ impl Session {
         self.load_error.is_none() && !self.analysis.has_errors()
     }
 
-    /// Writes the Markdown of the stale chapters, or of all chapters after a reload, and
-    /// queues the HTML render that brings the HTML book up to date.
+    /// Writes the Markdown of the stale chapters, or of all chapters after a reload or when
+    /// the Markdown folder lacks a file, and queues the HTML render that brings the HTML book
+    /// up to date.
     fn write_outputs(&mut self) -> Result<Outputs> {
         if self.stale_all {
             self.request_full_html();
         }
-        let markdown = if self.stale_all {
+        // Only the stale chapters are rewritten in place, so the rest must still be there.
+        let whole_markdown = self.stale_all
+            || !output::markdown_is_complete(&self.book, &self.analysis.chapters, &self.out);
+        let markdown = if whole_markdown {
             output::write_markdown(&self.book, &self.analysis, &self.out)?;
             self.analysis.chapters.len()
         } else {
@@ -420,7 +431,7 @@ impl Session {
             self.stale.len()
         };
         let html = self.queue_html();
-        let written = markdown > 0 || self.stale_all || html.is_some();
+        let written = markdown > 0 || whole_markdown || html.is_some();
         self.stale.clear();
         self.stale_all = false;
         if !written {
@@ -469,31 +480,47 @@ impl Session {
         }
     }
 
-    /// Prints the status line of a finished HTML render, or queues the full render that the
-    /// HTML thread needs.
+    /// Prints the status line of a finished HTML render, and queues the full render that the
+    /// HTML thread needs or that replaces a failed page render.
     #[cfg(feature = "html")]
     pub fn html_rendered(&mut self, rendered: &Rendered) {
-        match self.html.rendered(rendered) {
-            Some(line) => {
-                let mut stderr = std::io::stderr().lock();
-                let _ = writeln!(stderr, "{line}");
-                let _ = stderr.flush();
-            }
-            None if self.can_write() => {
-                self.queue_html();
-            }
-            None => {}
+        let after = self.html.rendered(rendered);
+        if let Some(line) = after.line {
+            print_line(&line);
+        }
+        if after.queue_full && self.can_write() {
+            self.queue_html();
         }
     }
 
-    /// The folders to watch: the source folder, the include path and the HTML theme folder
-    /// with their subfolders, the root for `book.toml`, and the folder of each included file
-    /// outside them.
+    /// Reports that the HTML thread has ended.
+    #[cfg(feature = "html")]
+    pub fn html_stopped(&mut self) {
+        print_line(&self.html.stopped());
+    }
+
+    /// Says on Ctrl-C what state the HTML book is left in, when a render was under way.
+    pub fn interrupted(&self) {
+        #[cfg(feature = "html")]
+        if self.html.busy() {
+            let folder = self.out.join(output::HTML_FOLDER);
+            print_line(&format!(
+                "interrupted: the HTML render under way was stopped, so `{}` is the HTML book of \
+                 the last finished render",
+                folder.display()
+            ));
+        }
+    }
+
+    /// Returns the folders to watch: the source folder, the include path and the HTML theme
+    /// folder with their subfolders, and the root for `book.toml`. Outside them, it adds the
+    /// folder of each included file and of each file that `book.toml` names for the HTML book.
     pub fn watch_list(&self) -> WatchList {
         let config = &self.book.config;
         let mut recursive: Vec<&PathBuf> = vec![&config.src];
         recursive.extend(config.include_path.iter().filter(|folder| folder.is_dir()));
-        recursive.extend(self.theme.iter().filter(|folder| folder.is_dir()));
+        let theme = &self.html_files.theme;
+        recursive.extend(theme.iter().filter(|folder| folder.is_dir()));
 
         let covered = |path: &Path| recursive.iter().any(|folder| path.starts_with(folder));
         let mut list: WatchList = recursive
@@ -506,6 +533,17 @@ impl Session {
                 .files()
                 .filter_map(|file| file.parent().map(Path::to_path_buf)),
         );
+        // A missing file named in `book.toml` fails the full render, which reports it.
+        let html_folders = self
+            .html_files
+            .files
+            .iter()
+            .filter_map(|file| file.parent());
+        single.extend(
+            html_folders
+                .filter(|folder| folder.is_dir())
+                .map(Path::to_path_buf),
+        );
         for folder in single {
             if !covered(&folder) {
                 list.entry(folder).or_insert(false);
@@ -514,8 +552,9 @@ impl Session {
         list
     }
 
-    /// Exit code 0 when the last build was clean and its HTML render, if one finished, did
-    /// not fail; 1 otherwise.
+    /// Exit code 0 when the last build was clean, the last HTML render that finished did not
+    /// fail and the HTML thread is running; 1 otherwise. A render that Ctrl-C interrupts has
+    /// not finished, so it counts neither way.
     pub fn exit_code(&self) -> ExitCode {
         #[cfg(feature = "html")]
         let clean = self.clean && !self.html.failed();
@@ -523,6 +562,14 @@ impl Session {
         let clean = self.clean;
         ExitCode::from(if clean { EXIT_CLEAN } else { EXIT_FINDINGS })
     }
+}
+
+/// Prints one line on stderr at once.
+#[cfg_attr(not(feature = "html"), allow(dead_code))]
+fn print_line(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+    let _ = stderr.flush();
 }
 
 /// Prints the status line on stderr. In a terminal, the screen is cleared first, so the
@@ -536,13 +583,39 @@ fn print_status(status: &Status, format: MessageFormat) {
     let _ = stderr.flush();
 }
 
+/// The theme folder of the HTML book and the files `book.toml` names for it.
+#[derive(Debug, Default)]
+struct HtmlFiles {
+    theme: Option<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl HtmlFiles {
+    fn contains(&self, path: &Path) -> bool {
+        let in_theme = self
+            .theme
+            .as_ref()
+            .is_some_and(|theme| path.starts_with(theme));
+        in_theme || self.files.iter().any(|file| file == path)
+    }
+}
+
 #[cfg(feature = "html")]
-fn theme_folder(book: &Book) -> Option<PathBuf> {
-    book.summary.as_ref()?;
-    output::html::HtmlSource::of(book).theme_folder()
+fn html_files(book: &Book) -> HtmlFiles {
+    let inputs = book
+        .summary
+        .as_ref()
+        .and_then(|_| output::html::HtmlSource::of(book).inputs());
+    match inputs {
+        Some(inputs) => HtmlFiles {
+            theme: Some(inputs.theme),
+            files: inputs.files,
+        },
+        None => HtmlFiles::default(),
+    }
 }
 
 #[cfg(not(feature = "html"))]
-fn theme_folder(_book: &Book) -> Option<PathBuf> {
-    None
+fn html_files(_book: &Book) -> HtmlFiles {
+    HtmlFiles::default()
 }

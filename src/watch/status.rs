@@ -33,6 +33,8 @@ pub enum Outputs {
     Unchanged,
     /// The build failed, so the outputs of the last good build stay in place.
     Kept,
+    /// The build failed, and no build of this session has written the outputs yet.
+    NotWritten,
 }
 
 /// The facts of one rebuild.
@@ -94,6 +96,7 @@ fn describe_outputs(outputs: &Outputs) -> String {
         }
         Outputs::Unchanged => "outputs unchanged".to_string(),
         Outputs::Kept => "kept the outputs of the last good build".to_string(),
+        Outputs::NotWritten => "no outputs written".to_string(),
     }
 }
 
