@@ -15,7 +15,7 @@ use crate::source::SourceFile;
 /// Info strings whose code blocks hold shell commands and their output.
 const SHELL_LANGUAGES: &[&str] = &["console", "shell", "sh", "bash", "shell-session", "zsh"];
 
-/// What one parse of a Markdown file found.
+/// The code, prose and shell ranges that one parse of a Markdown file found.
 #[derive(Debug, Default)]
 pub struct Outline {
     /// Inline code spans, backticks included, in order.
@@ -36,7 +36,7 @@ pub struct FencedBlock {
     pub span: Range<usize>,
     /// The info string, as written after the opening fence.
     pub info: String,
-    /// Where the block's last line of content ends, if it has any content.
+    /// The end of the block's last line of content, if it has any content.
     pub content_end: Option<usize>,
 }
 
@@ -55,18 +55,18 @@ pub struct ShellBlock {
 pub struct MarkdownFile {
     /// The file.
     pub file: Arc<SourceFile>,
-    /// What parsing it found.
+    /// The ranges that parsing it found.
     pub outline: Outline,
 }
 
-/// Whether `path` names a Markdown file (`.md` or `.markdown`, in any letter case), whose
+/// Returns whether `path` names a Markdown file (`.md` or `.markdown`, in any letter case), whose
 /// directives are expanded in turn when it is included.
 pub fn is_markdown(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
-/// The pulldown-cmark extensions that mdBook 0.5 enables (`new_cmark_parser` in
+/// Returns the pulldown-cmark extensions that mdBook 0.5 enables (`new_cmark_parser` in
 /// `mdbook-markdown` 0.5.4), so that code spans and prose are found where the book's renderer
 /// finds them. With tables on, for example, the pipes of a table row split it into cells
 /// before code spans are matched.
@@ -163,7 +163,7 @@ fn extend_block(open: Option<&mut OpenBlock>, shells: &mut [ShellBlock], range: 
     }
 }
 
-/// The block's language when it is a shell language.
+/// Returns the block's language when it is a shell language.
 fn shell_language(info: &str) -> Option<String> {
     let language = info.split([' ', ',', '{']).next().unwrap_or_default();
     let language = language.to_ascii_lowercase();

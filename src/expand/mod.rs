@@ -29,13 +29,12 @@ pub use resolve::{ResolveError, Resolver};
 /// How deep included Markdown files may nest.
 pub const MAX_DEPTH: usize = 16;
 
-/// The most bytes that expanding one chapter may insert: each included file once per directive
-/// that includes it, nested directives included, plus the indentation that every line break of
-/// it gets, the prefixes of all the directives that lead to it together. Far above any real
-/// guide, it stops a file that is included many times over at each of several levels, or
-/// indented by thousands of spaces, from exhausting memory. It is computed from the files
-/// rather than from the text produced, so that `check`, which produces none, stops where
-/// `build` does.
+/// The maximum number of bytes that expanding one chapter may insert: each included file once
+/// per directive that includes it, nested directives included, plus the indentation that each
+/// of its line breaks gets from all the directives that lead to it. Far above any real guide,
+/// it stops a file that is included many times over at each of several levels, or indented by
+/// thousands of spaces, from exhausting memory. It is computed from the files rather than from
+/// the text produced, so that `check`, which produces none, stops where `build` does.
 pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// One directive that resolved to a file.
