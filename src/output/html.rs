@@ -23,9 +23,8 @@
 //!
 //! Such a page is byte-identical to the one a full render of the same text writes, with one
 //! exception. With `output.html.hash-files` (on by default in mdBook 0.5) a page names
-//! `toc.js` and `searchindex.js` by a hash of their content, and the reduced book's files
-//! differ from the full book's, so the page's references are rewritten to the files in
-//! `OUT/html/`. For `toc.js` that is the full render's name, because the chapter list did not
+//! `toc.js` and `searchindex.js` by a hash of their content. The reduced book's files differ
+//! from the full book's, so the page's references are rewritten to the files in `OUT/html/`. For `toc.js` that is the full render's name, because the chapter list did not
 //! change. The search index, though, changes with the text, so the page names the older index
 //! until the next full render. The search index, `print.html`, `toc.js`, `toc.html` and the
 //! 404 page are book-wide, and only a full render refreshes them. Any other hashed resource
@@ -465,8 +464,9 @@ pub struct PagesWritten {
 
 /// Renders the pages of the chapters in `texts` (by source path) into `out/html/`, and writes
 /// nothing else there. Returns the pages written, or `None` when only a full render can
-/// update them: the HTML folder is missing or does not match `layout`, a page would name a
-/// resource that the folder lacks, or the theme puts the whole chapter list into every page.
+/// update them. That is the case when the HTML folder is missing or does not match `layout`,
+/// when a page would name a resource that the folder lacks, or when the theme puts the whole
+/// chapter list into every page.
 /// Chapters that have no page are skipped.
 pub fn render_pages(
     layout: &Layout,
@@ -552,9 +552,9 @@ const BOOK_WIDE_RESOURCES: [&str; 2] = ["toc", "searchindex"];
 /// Pairs each book-wide resource in `scratch` whose hashed name differs from the one in
 /// `live` (such as `toc-1a2b3c4d.js` against `toc-5e6f7a8b.js`) with the name in `live`.
 ///
-/// Returns `None` when a page would name a resource that `live` lacks: a book-wide one without
-/// a single counterpart, which means `live` is not the output of a full render with the same
-/// configuration, or any other hashed resource, in any subfolder, whose name is not in `live`.
+/// Returns `None` when a page would name a resource that `live` lacks. That is a book-wide one
+/// without a single counterpart, because then `live` is not the output of a full render with
+/// the same configuration, or any other hashed resource, in any subfolder, missing from `live`.
 /// Such a resource, like a file of `output.html.additional-css`, changed since the last full
 /// render, and only a full render copies it into `live`.
 fn resource_renames(scratch: &Path, live: &Path) -> Result<Option<Vec<(String, String)>>> {
