@@ -47,9 +47,9 @@ pub enum LoadError {
 }
 
 /// Loaded files, or why they could not be loaded, keyed by their canonical path. The key is
-/// the path's bytes, hashed with foldhash: hashing a `Path` walks its components, and SipHash
-/// is slow on short keys, which cost more than the rest of a lookup on a book that includes
-/// the same snippets many times.
+/// the path's bytes, hashed with foldhash. Hashing a `Path` walks its components, and SipHash
+/// is slow on short keys. Both cost more than the rest of a lookup on a book that includes the
+/// same snippets many times.
 type Loaded = HashMap<OsString, Result<Arc<SourceFile>, LoadError>>;
 
 /// Loaded files keyed by their canonical path.

@@ -11,8 +11,9 @@ use netsnip::report::EXIT_FAILURE;
 use netsnip::watch::WatchOptions;
 
 // Expanding and parsing a large book makes hundreds of thousands of small allocations on
-// every core; glibc's allocator spent a tenth of `check`'s instructions on them and grew
-// its per-thread heaps with thousands of `mprotect` calls.
+// every core. Measured on a book of 1,000 chapters, mimalloc runs `check` in 7 % fewer
+// instructions than glibc's allocator, which also grew its per-thread heaps with thousands of
+// `mprotect` calls.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

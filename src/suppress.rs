@@ -88,7 +88,7 @@ pub fn apply(chapters: &[ExpandedChapter], diagnostics: Vec<Diagnostic>) -> Vec<
     kept
 }
 
-/// The Markdown files of `chapters` that hold a suppression comment: the chapters first, then
+/// Returns the Markdown files of `chapters` that contain a suppression comment: the chapters first, then
 /// the Markdown files they include, each once.
 fn files_with_comments(chapters: &[ExpandedChapter]) -> Vec<&Arc<SourceFile>> {
     let included = chapters

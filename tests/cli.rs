@@ -901,7 +901,7 @@ fn invalid_summary_points_at_line() {
     assert!(!text.contains("WARN"), "{text}");
 }
 
-/// The finding lines of a run with `--message-format json`: everything but the summary.
+/// Returns the finding lines of a run with `--message-format json`: all but the summary.
 fn findings_json(output: &Output) -> Vec<String> {
     stdout(output)
         .lines()
@@ -958,7 +958,7 @@ fn check_reports_what_build_reports() {
     }
 }
 
-/// A copy of this repository's guide, with `from` replaced by `to` in the live-migration NAD.
+/// Copies this repository's guide, with `from` replaced by `to` in the live-migration NAD.
 fn guide_with_nad_edit(from: &str, to: &str) -> tempfile::TempDir {
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
     let copy = tempfile::tempdir().unwrap();

@@ -30,7 +30,7 @@ pub(super) struct Target {
     pub(super) line_breaks: usize,
 }
 
-/// Why a directive path led to no file.
+/// The reason a directive path led to no file.
 #[derive(Debug, Clone)]
 pub(super) enum Failure {
     /// No file of that name could be found, or it may not be included.

@@ -29,11 +29,11 @@ pub use resolve::{ResolveError, Resolver};
 /// How deep included Markdown files may nest.
 pub const MAX_DEPTH: usize = 16;
 
-/// The maximum number of bytes that expanding one chapter may insert: each included file once
-/// per directive that includes it, nested directives included, plus the indentation that each
-/// of its line breaks gets from all the directives that lead to it. Far above any real guide,
-/// it stops a file that is included many times over at each of several levels, or indented by
-/// thousands of spaces, from exhausting memory. It is computed from the files rather than from
+/// The maximum number of bytes that expanding one chapter may insert. Each included file counts
+/// once per directive that includes it, nested directives included. Each of its line breaks
+/// also counts the indentation it gets from all the directives that lead to it. Far above any
+/// real guide, the limit stops a file that is included many times over at each of several
+/// levels, or indented by thousands of spaces, from exhausting memory. It is computed from the files rather than from
 /// the text produced, so that `check`, which produces none, stops where `build` does.
 pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
@@ -64,7 +64,7 @@ pub struct Expansion {
     pub markdown: Vec<MarkdownFile>,
 }
 
-/// What an expansion produces besides its findings.
+/// The output an expansion produces besides its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// The expanded text, for the outputs.
@@ -116,7 +116,7 @@ impl<'a> Expander<'a> {
         Self::with_mode(resolver, files, Mode::Text)
     }
 
-    /// Creates an expander that produces what `mode` asks for.
+    /// Creates an expander that produces the output `mode` names.
     pub fn with_mode(resolver: &'a Resolver, files: &'a FileCache, mode: Mode) -> Self {
         Self {
             resolver,
@@ -284,7 +284,7 @@ impl<'a> Expander<'a> {
     }
 }
 
-/// Scans `file` for directives, parsing it unless `parsed` already holds it (a Markdown file
+/// Scans `file` for directives, parsing it unless `parsed` already contains it (a Markdown file
 /// included twice), and records the parse in `parsed`.
 fn scan_file(file: &Arc<SourceFile>, parsed: &mut Vec<MarkdownFile>) -> directive::Scan {
     if let Some(known) = parsed.iter().find(|m| m.file.path() == file.path()) {

@@ -87,7 +87,7 @@ impl Resolver {
                 continue;
             };
             // A plain file named without folders sits in `folder`, which is canonical, so it
-            // is its own canonical path; this spares a `readlink` per path component.
+            // is its own canonical path. This spares a `readlink` per path component.
             if metadata.is_file() && is_file_name(relative) {
                 return Ok(candidate);
             }
@@ -194,7 +194,7 @@ fn collect_files(folder: &Path, files: &mut Vec<PathBuf>) {
 
 /// Removes `.` and `..` components without touching the file system, so that a path that
 /// climbs out of the root is caught even when its target does not exist.
-/// Whether `path` is a bare file name, without folders, `.` or `..`.
+/// Returns whether `path` is a bare file name, without folders, `.` or `..`.
 fn is_file_name(path: &Path) -> bool {
     let mut components = path.components();
     matches!(

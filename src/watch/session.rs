@@ -89,8 +89,8 @@ pub struct Session {
     html: HtmlOutput,
     findings: Findings,
     clean: bool,
-    /// Whether a build of this session has written the outputs, so that a failed build can
-    /// say whether earlier outputs stay in place.
+    /// Whether a build of this session has written the outputs, so that the status line of a
+    /// failed build can report whether earlier outputs stay in place.
     written: bool,
 }
 
